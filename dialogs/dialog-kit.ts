@@ -1,0 +1,118 @@
+import { InputHints, MessageFactory, type Activity, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
+import { z } from 'zod';
+import { contactSchema, type Contact, type Locale } from '../src/domain/complaint';
+import type { PromptCatalog } from '../src/i18n/prompt-catalog';
+import type { ComplaintService } from '../src/services/complaints/complaint-service';
+import type { HandoffService } from '../src/services/handoff/handoff-service';
+import type { KnowledgeService } from '../src/services/knowledge/knowledge-service';
+import type { LanguageUnderstanding } from '../src/services/nlu/understanding';
+import type { Clock } from '../src/util/clock';
+import type { RandomSource } from '../src/util/random';
+
+/** turnState key under which the bot core puts the locale chosen for this turn. */
+export const TURN_LOCALE_KEY = 'hearline.locale';
+
+/** What Hearline remembers about a customer across conversations (user state). */
+export const userProfileSchema = z.object({
+  knownContact: contactSchema.optional(),
+});
+export type UserProfile = z.infer<typeof userProfileSchema>;
+
+/** Everything the dialogs use, injected by the composition root. */
+export interface DialogServices {
+  prompts: PromptCatalog;
+  complaints: ComplaintService;
+  knowledge: KnowledgeService;
+  handoff: HandoffService;
+  nlu: LanguageUnderstanding;
+  clock: Clock;
+  random: RandomSource;
+  /** IANA zone in which deadlines are shown to customers. */
+  timeZone: string;
+  userProfile: StatePropertyAccessor<UserProfile>;
+}
+
+/** The locale of the current turn (set by the bot core before dialogs run). */
+export function turnLocale(context: TurnContext): Locale {
+  return context.turnState.get(TURN_LOCALE_KEY) === 'en-US' ? 'en-US' : 'zh-CN';
+}
+
+/** Options for building a message from prompts. */
+export interface MessageOptions {
+  vars?: Record<string, string | number>;
+  choices?: string[];
+  /** True when the bot waits for an answer to this message. */
+  expectsInput?: boolean;
+}
+
+/**
+ * Builds a reply from one or more prompt keys (joined as paragraphs), with display text,
+ * spoken text and suggested choices, in the turn's locale.
+ */
+export function message(
+  services: Pick<DialogServices, 'prompts'>,
+  context: TurnContext,
+  keys: string | string[],
+  options: MessageOptions = {},
+): Partial<Activity> {
+  const locale = turnLocale(context);
+  const parts = (Array.isArray(keys) ? keys : [keys]).map((key) => services.prompts.render(locale, key, options.vars));
+  const text = parts.map((part) => part.text).join('\n\n');
+  const speak = parts.map((part) => part.speak).join(' ');
+  const hint = options.expectsInput ? InputHints.ExpectingInput : InputHints.AcceptingInput;
+  const activity = options.choices && options.choices.length > 0
+    ? MessageFactory.suggestedActions(options.choices, text, speak, hint)
+    : MessageFactory.text(text, speak, hint);
+  activity.locale = locale;
+  return activity;
+}
+
+/** The main menu's choices in the turn's locale. */
+export function menuChoices(services: Pick<DialogServices, 'prompts'>, context: TurnContext): string[] {
+  const locale = turnLocale(context);
+  return ['complaint', 'status', 'question', 'human'].map((item) => services.prompts.text(locale, `main.menu.${item}`));
+}
+
+/** Loose comparison for button labels typed or tapped: case, width and punctuation ignored. */
+export function sameLabel(text: string, label: string): boolean {
+  const fold = (value: string) => value.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, '');
+  return fold(text) === fold(label) && fold(label).length > 0;
+}
+
+/** The key whose label equals the text, if any. */
+export function matchLabel<K extends string>(text: string, labels: ReadonlyArray<readonly [K, string]>): K | undefined {
+  return labels.find(([, label]) => sameLabel(text, label))?.[0];
+}
+
+/** How a contact is shown back to the customer: enough to recognise it, not all of it. */
+export function describeContact(services: Pick<DialogServices, 'prompts'>, locale: Locale, contact: Contact): string {
+  if (contact.kind === 'phone') {
+    return services.prompts.text(locale, 'intake.phoneEnding', { last4: contact.value.replace(/\D/g, '').slice(-4) });
+  }
+  const [name = '', domain = ''] = contact.value.split('@');
+  return services.prompts.text(locale, 'intake.emailMasked', { email: `${name.slice(0, 2)}***@${domain}` });
+}
+
+/** A deadline as customers read it, in the configured time zone. */
+export function formatDateTime(date: Date, locale: Locale, timeZone: string): string {
+  const format = new Intl.DateTimeFormat(locale, {
+    timeZone,
+    year: 'numeric',
+    month: locale === 'zh-CN' ? 'long' : 'short',
+    day: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
+  return format.format(date);
+}
+
+/** Tracking codes read aloud symbol by symbol, so the phone voice does not say a "word". */
+export function spellOut(code: string): string {
+  return code.replace(/-/g, '').split('').join(' ');
+}
+
+/** A waterfall's scratch values: botbuilder types them as `object`; we keep plain JSON there. */
+export function stepValues(step: { values: object }): Record<string, unknown> {
+  return step.values as Record<string, unknown>;
+}

@@ -1,0 +1,157 @@
+import {
+  ComponentDialog,
+  Dialog,
+  WaterfallDialog,
+  type DialogContext,
+  type DialogTurnResult,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import { z } from 'zod';
+import type { Intent } from '../src/services/nlu/intents';
+import { COMPLAINT_INTAKE_DIALOG, ComplaintIntakeDialog, type IntakeOptions } from './complaint-intake-dialog';
+import { matchLabel, menuChoices, message, turnLocale, type DialogServices } from './dialog-kit';
+import { HUMAN_REQUEST_DIALOG, HumanRequestDialog } from './human-request-dialog';
+import { QUESTION_DIALOG, QuestionDialog, type QuestionOptions } from './question-dialog';
+import { STATUS_DIALOG, StatusDialog, type StatusOptions } from './status-dialog';
+
+export const MAIN_DIALOG = 'main';
+
+const ROUTER = 'main.router';
+
+const mainOptionsSchema = z.object({ text: z.string() });
+export type MainOptions = z.infer<typeof mainOptionsSchema>;
+
+/** A child dialog may end with this to have the main dialog route the customer's last words afresh. */
+export const rerouteSchema = z.object({ reroute: z.string() });
+
+const MENU_ITEMS = ['complaint', 'status', 'question', 'human'] as const;
+
+/**
+ * The root dialog: routes free text to a question, a complaint, a status check or a person,
+ * and handles "help", "cancel", "restart" and requests for a person at any point, whatever
+ * child dialog is running.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly services: DialogServices) {
+    super(MAIN_DIALOG);
+    this.addDialog(new ComplaintIntakeDialog(services));
+    this.addDialog(new StatusDialog(services));
+    this.addDialog(new QuestionDialog(services));
+    this.addDialog(new HumanRequestDialog(services));
+    this.addDialog(
+      new WaterfallDialog(ROUTER, [
+        // Decide what the customer wants and start the matching dialog.
+        (step) => this.routeStep(step),
+        // A child dialog may hand back words it could not use: route them afresh.
+        (step) => this.afterChildStep(step),
+      ]),
+    );
+    this.initialDialogId = ROUTER;
+  }
+
+  /** Interruptions: checked on every turn before the active child dialog sees the message. */
+  protected override async onContinueDialog(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const text = innerDc.context.activity.text ?? '';
+    const intent = this.services.nlu.recognizeIntent(text).intent;
+    const context = innerDc.context;
+    switch (intent) {
+      case 'cancel':
+        await context.sendActivity(message(this.services, context, 'main.cancelled', { choices: menuChoices(this.services, context) }));
+        return innerDc.cancelAllDialogs();
+      case 'restart':
+        await context.sendActivity(message(this.services, context, ['main.restarted', 'main.greeting'], { choices: menuChoices(this.services, context) }));
+        return innerDc.cancelAllDialogs();
+      case 'help':
+        await context.sendActivity(message(this.services, context, ['main.help', 'main.helpReturn']));
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      case 'human':
+        return this.interruptForHuman(innerDc);
+      default:
+        return super.onContinueDialog(innerDc);
+    }
+  }
+
+  /**
+   * During an intake, a request for a person must not lose what the customer said: when
+   * nobody is available the intake carries on; otherwise the request dialog takes over.
+   */
+  private async interruptForHuman(innerDc: DialogContext): Promise<DialogTurnResult> {
+    const inIntake = innerDc.stack.some((instance) => instance.id === COMPLAINT_INTAKE_DIALOG);
+    if (inIntake) {
+      const context = innerDc.context;
+      const outcome = await this.services.handoff.requestHuman({
+        conversationId: context.activity.conversation.id,
+        userId: context.activity.from.id,
+        channel: context.activity.channelId,
+        locale: turnLocale(context),
+        reasons: ['explicit-request'],
+      });
+      if (outcome.kind === 'unavailable') {
+        await context.sendActivity(message(this.services, context, 'human.unavailableDuringIntake'));
+        await innerDc.repromptDialog();
+        return Dialog.EndOfTurn;
+      }
+      await context.sendActivity(
+        message(this.services, context, 'human.queued', { vars: { position: outcome.position, minutes: outcome.estimatedWaitMinutes } }),
+      );
+      return innerDc.cancelAllDialogs();
+    }
+    await innerDc.cancelAllDialogs();
+    return innerDc.beginDialog(HUMAN_REQUEST_DIALOG);
+  }
+
+  private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { text } = mainOptionsSchema.parse(step.options);
+    const context = step.context;
+    const locale = turnLocale(context);
+    const menu = matchLabel(text, MENU_ITEMS.map((item) => [item, this.services.prompts.text(locale, `main.menu.${item}`)] as const));
+    const intent: Intent = menu ?? this.services.nlu.recognizeIntent(text).intent;
+    switch (intent) {
+      case 'complaint':
+        return step.beginDialog(COMPLAINT_INTAKE_DIALOG, { initialText: menu ? undefined : text } satisfies IntakeOptions);
+      case 'status':
+        return step.beginDialog(STATUS_DIALOG, { initialText: menu ? undefined : text } satisfies StatusOptions);
+      case 'human':
+        return step.beginDialog(HUMAN_REQUEST_DIALOG);
+      case 'question':
+        if (menu) {
+          await context.sendActivity(message(this.services, context, 'main.askQuestion'));
+          return step.endDialog();
+        }
+        return step.beginDialog(QUESTION_DIALOG, { text } satisfies QuestionOptions);
+      case 'greeting':
+      case 'restart':
+        await context.sendActivity(message(this.services, context, 'main.greeting', { choices: menuChoices(this.services, context) }));
+        return step.endDialog();
+      case 'help':
+        await context.sendActivity(message(this.services, context, 'main.help', { choices: menuChoices(this.services, context) }));
+        return step.endDialog();
+      case 'thanks':
+        await context.sendActivity(message(this.services, context, 'main.thanks'));
+        return step.endDialog();
+      case 'cancel':
+        await context.sendActivity(message(this.services, context, 'main.nothingToCancel', { choices: menuChoices(this.services, context) }));
+        return step.endDialog();
+      case 'none':
+      default:
+        return this.answerOrAdmit(step, text);
+    }
+  }
+
+  /** Unclear words may still be a question the knowledge base can answer. */
+  private async answerOrAdmit(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
+    const decision = await this.services.knowledge.ask(text, turnLocale(step.context));
+    if (decision.kind !== 'none') return step.beginDialog(QUESTION_DIALOG, { text } satisfies QuestionOptions);
+    await step.context.sendActivity(
+      message(this.services, step.context, 'main.notUnderstood', { choices: menuChoices(this.services, step.context) }),
+    );
+    return step.endDialog();
+  }
+
+  private async afterChildStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const reroute = rerouteSchema.safeParse(step.result);
+    if (reroute.success) return step.replaceDialog(ROUTER, { text: reroute.data.reroute } satisfies MainOptions);
+    return step.endDialog(step.result);
+  }
+}

@@ -1,0 +1,19 @@
+import { z } from 'zod';
+import { localeSchema } from '../../domain/complaint';
+
+/** POST /api/chat/conversations */
+export const startConversationSchema = z
+  .object({
+    userId: z.string().regex(/^[\w.:@-]{1,100}$/, 'letters, digits and . _ : @ - only, at most 100').optional(),
+    locale: localeSchema.optional(),
+  })
+  .strict();
+
+/** POST /api/chat/conversations/:id/messages */
+export const postMessageSchema = z
+  .object({
+    text: z.string().max(20000, 'at most 20000 characters'),
+  })
+  .strict();
+
+export const conversationIdSchema = z.string().regex(/^hc_[A-Za-z0-9_-]{10,64}$/, 'not a conversation id');

@@ -1,0 +1,41 @@
+/**
+ * The error catalogue for HTTP clients. Each code has a status and a message the client may
+ * see; causes and stacks are only logged. Customer-facing chat messages live in prompts/.
+ */
+export const API_ERRORS = {
+  BAD_REQUEST: { status: 400, message: 'The request is invalid.' },
+  MALFORMED_JSON: { status: 400, message: 'The request body is not valid JSON.' },
+  UNAUTHORIZED: { status: 401, message: 'A valid bearer token is required.' },
+  FORBIDDEN: { status: 403, message: 'This token does not grant access to this resource.' },
+  TOKEN_EXPIRED: { status: 403, message: 'The token has expired.' },
+  NOT_FOUND: { status: 404, message: 'Not found.' },
+  PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON with Content-Type: application/json.' },
+  BOT_FAILED: { status: 502, message: 'The bot could not handle this message. Nothing was lost; please retry.' },
+  NOT_READY: { status: 503, message: 'The service is not ready.' },
+  INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
+} as const;
+
+export type ApiErrorCode = keyof typeof API_ERRORS;
+
+/** Field-level problems of a rejected request body, by path. */
+export type FieldErrors = Record<string, string[]>;
+
+/** An error with a catalogue code; its message is safe to show to the client. */
+export class ApiError extends Error {
+  readonly status: number;
+
+  constructor(
+    readonly code: ApiErrorCode,
+    readonly fields?: FieldErrors,
+    options?: { cause?: unknown },
+  ) {
+    super(API_ERRORS[code].message, options);
+    this.name = 'ApiError';
+    this.status = API_ERRORS[code].status;
+  }
+
+  toJSON(): { error: { code: ApiErrorCode; message: string; fields?: FieldErrors } } {
+    return { error: { code: this.code, message: this.message, ...(this.fields ? { fields: this.fields } : {}) } };
+  }
+}

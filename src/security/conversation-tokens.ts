@@ -1,0 +1,63 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
+import type { Clock } from '../util/clock';
+
+const claimsSchema = z.object({
+  /** conversation id the token grants access to */
+  cid: z.string().min(1),
+  /** user id the conversation belongs to */
+  uid: z.string().min(1),
+  /** expiry, seconds since the epoch */
+  exp: z.number().int(),
+});
+export type ConversationClaims = z.infer<typeof claimsSchema>;
+
+export type TokenCheck =
+  | { ok: true; claims: ConversationClaims }
+  | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'other-conversation' };
+
+/**
+ * Signed, expiring tokens that grant access to one conversation: `base64url(claims).signature`
+ * with HMAC-SHA256. Stateless, so any instance sharing the key can check them.
+ */
+export class ConversationTokens {
+  constructor(
+    private readonly key: string,
+    private readonly clock: Clock,
+    private readonly ttlSeconds = 30 * 60,
+  ) {}
+
+  issue(conversationId: string, userId: string): { token: string; expiresIn: number } {
+    const claims: ConversationClaims = {
+      cid: conversationId,
+      uid: userId,
+      exp: Math.floor(this.clock.now().getTime() / 1000) + this.ttlSeconds,
+    };
+    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
+    return { token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
+  }
+
+  /** Checks signature, expiry and, when given, that the token is for this conversation. */
+  verify(token: string, conversationId?: string): TokenCheck {
+    const [body, signature, extra] = token.split('.');
+    if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+    const expected = Buffer.from(this.sign(body));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
+    let decoded: unknown;
+    try {
+      decoded = JSON.parse(Buffer.from(body, 'base64url').toString('utf8'));
+    } catch {
+      return { ok: false, reason: 'malformed' };
+    }
+    const claims = claimsSchema.safeParse(decoded);
+    if (!claims.success) return { ok: false, reason: 'malformed' };
+    if (claims.data.exp * 1000 <= this.clock.now().getTime()) return { ok: false, reason: 'expired' };
+    if (conversationId !== undefined && claims.data.cid !== conversationId) return { ok: false, reason: 'other-conversation' };
+    return { ok: true, claims: claims.data };
+  }
+
+  private sign(body: string): string {
+    return createHmac('sha256', this.key).update(body).digest('base64url');
+  }
+}

@@ -1,0 +1,225 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient } from 'redis';
+import { describeStoreContract } from '../../test/support/store-contract';
+import type { Complaint } from '../domain/complaint';
+import { openRedisStore, type RedisConnection, type RedisStore, type RedisStoreOptions } from './redis-store';
+import { LockTimeoutError } from './store';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+/** Unique per run, so parallel runs and leftovers never meet; removed in afterAll. */
+const prefix = `hl-test-${randomUUID()}:`;
+
+let raw: RedisConnection;
+
+beforeAll(async () => {
+  raw = createClient({ url: REDIS_URL });
+  await raw.connect();
+});
+
+afterAll(async () => {
+  for await (const keys of raw.scanIterator({ MATCH: `${prefix}*`, COUNT: 200 })) {
+    if (keys.length > 0) await raw.del(keys);
+  }
+  await raw.close();
+});
+
+describeStoreContract('RedisStore', () => openRedisStore({ url: REDIS_URL, keyPrefix: prefix }));
+
+const sample: Complaint = {
+  code: 'HL-7K3Q-9DXM',
+  idempotencyKey: 'confirm-redis-1',
+  conversationId: 'conv-1',
+  userId: 'user-redis-1',
+  channel: 'webchat',
+  locale: 'en-US',
+  description: 'The parcel arrived crushed.',
+  orderRef: null,
+  remedy: 'refund',
+  contact: { kind: 'email', value: 'ann@example.com' },
+  category: 'logistics',
+  severity: 'normal',
+  classificationReasons: [],
+  status: 'received',
+  createdAt: '2025-03-01T08:00:00.000Z',
+  firstResponseDueAt: '2025-03-01T12:00:00.000Z',
+  resolutionDueAt: '2025-03-04T08:00:00.000Z',
+  history: [],
+};
+
+describe('RedisStore specifics', () => {
+  const stores: RedisStore[] = [];
+  /** Each test gets its own sub-prefix, inside the run prefix that afterAll clears. */
+  const open = async (options: Partial<RedisStoreOptions> & { keyPrefix: string }): Promise<RedisStore> => {
+    const store = await openRedisStore({ url: REDIS_URL, ...options });
+    stores.push(store);
+    return store;
+  };
+  const testPrefix = (): string => `${prefix}${randomUUID().slice(0, 8)}:`;
+
+  afterEach(async () => {
+    await Promise.all(stores.splice(0).map((store) => store.close()));
+  });
+
+  it('keeps documents as a hash of JSON value and eTag under <prefix>doc:<key>', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix });
+    expect(store.kind).toBe('redis');
+    const eTags = await store.documents.write([{ key: 'conv/1', value: { n: 1 } }]);
+    expect(await raw.hGetAll(`${keyPrefix}doc:conv/1`)).toEqual({ v: '{"n":1}', e: eTags.get('conv/1') });
+  });
+
+  it('keeps complaints, their idempotency keys and per-user index under the prefix', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix });
+    await store.complaints.create(sample);
+    expect(JSON.parse((await raw.get(`${keyPrefix}complaint:${sample.code}`)) ?? 'null')).toEqual(sample);
+    expect(await raw.get(`${keyPrefix}complaint-key:${sample.idempotencyKey}`)).toBe(sample.code);
+    expect(await raw.zScore(`${keyPrefix}user-complaints:${sample.userId}`, sample.code)).toBe(
+      Date.parse(sample.createdAt),
+    );
+  });
+
+  it('names the code when a stored complaint is corrupt', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix });
+    await store.complaints.create(sample);
+    await raw.set(`${keyPrefix}complaint:${sample.code}`, JSON.stringify({ ...sample, locale: 'fr-FR' }));
+    await expect(store.complaints.findByCode(sample.code)).rejects.toThrow(
+      `ComplaintRepository.findByCode: stored complaint ${sample.code} is corrupt`,
+    );
+    await raw.set(`${keyPrefix}complaint:${sample.code}`, '{not json');
+    await expect(store.complaints.listByUser(sample.userId, 3)).rejects.toThrow(sample.code);
+  });
+
+  it('keeps two app instances out of each other’s critical sections, and all of them finish', async () => {
+    const keyPrefix = testPrefix();
+    const a = await open({ keyPrefix });
+    const b = await open({ keyPrefix });
+    const counterKey = `${keyPrefix}counter`;
+    let active = 0;
+    let maxActive = 0;
+    let completed = 0;
+    const section = async (): Promise<void> => {
+      active += 1;
+      maxActive = Math.max(maxActive, active);
+      // Read-modify-write over the network: overlapping sections would lose increments.
+      const seen = Number((await raw.get(counterKey)) ?? '0');
+      await sleep(1);
+      await raw.set(counterKey, String(seen + 1));
+      active -= 1;
+      completed += 1;
+    };
+    const runs: Promise<void>[] = [];
+    for (let i = 0; i < 15; i += 1) {
+      runs.push(a.locks.withLock('conv-shared', section), b.locks.withLock('conv-shared', section));
+    }
+    await Promise.all(runs);
+    expect(maxActive).toBe(1);
+    expect(completed).toBe(30);
+    expect(await raw.get(counterKey)).toBe('30');
+    expect(await raw.exists(`${keyPrefix}lock:conv-shared`)).toBe(0);
+  });
+
+  it('takes over a lock whose holder died once its TTL runs out', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix, lockWaitMs: 10_000 });
+    // A crashed instance leaves its lock behind; only the TTL frees it.
+    await raw.set(`${keyPrefix}lock:conv-9`, 'token-of-a-dead-process', { expiration: { type: 'PX', value: 300 } });
+    let ran = 0;
+    await store.locks.withLock('conv-9', async () => {
+      ran += 1;
+      expect(await raw.get(`${keyPrefix}lock:conv-9`)).not.toBe('token-of-a-dead-process');
+    });
+    expect(ran).toBe(1);
+    expect(await raw.exists(`${keyPrefix}lock:conv-9`)).toBe(0);
+  });
+
+  it('gives up with LockTimeoutError while another instance holds the lock', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix, lockWaitMs: 100 });
+    await raw.set(`${keyPrefix}lock:conv-7`, 'someone-else', { expiration: { type: 'PX', value: 60_000 } });
+    let ran = false;
+    const attempt = store.locks.withLock('conv-7', async () => {
+      ran = true;
+    });
+    await expect(attempt).rejects.toBeInstanceOf(LockTimeoutError);
+    await expect(attempt).rejects.toMatchObject({ key: 'conv-7' });
+    expect(ran).toBe(false);
+    expect(await raw.get(`${keyPrefix}lock:conv-7`)).toBe('someone-else');
+  });
+
+  it('renews the lock while a long turn runs', async () => {
+    const keyPrefix = testPrefix();
+    const errors: Error[] = [];
+    const store = await open({ keyPrefix, lockTtlMs: 600, onError: (error) => errors.push(error) });
+    const lockKey = `${keyPrefix}lock:slow`;
+    let token: string | null = null;
+    await store.locks.withLock('slow', async () => {
+      token = await raw.get(lockKey);
+      // More than three TTLs: without renewal the lock would be gone by now.
+      await sleep(2_000);
+      expect(await raw.get(lockKey)).toBe(token);
+      expect(await raw.pTTL(lockKey)).toBeGreaterThan(0);
+    });
+    expect(token).not.toBeNull();
+    expect(await raw.exists(lockKey)).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('never deletes a lock that meanwhile belongs to someone else', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix, onError: () => undefined });
+    const lockKey = `${keyPrefix}lock:conv-3`;
+    await store.locks.withLock('conv-3', async () => {
+      // As if our lock had expired and another instance had taken it.
+      await raw.set(lockKey, 'new-owner', { expiration: { type: 'PX', value: 60_000 } });
+    });
+    expect(await raw.get(lockKey)).toBe('new-owner');
+  });
+
+  it('rejects quickly and clearly when Redis is unreachable', async () => {
+    const started = Date.now();
+    await expect(openRedisStore({ url: 'redis://127.0.0.1:6390', keyPrefix: testPrefix() })).rejects.toThrow(
+      'openRedisStore: cannot reach Redis at redis://127.0.0.1:6390',
+    );
+    expect(Date.now() - started).toBeLessThan(5_000);
+  }, 10_000);
+
+  it('does not print the password of an unreachable URL', async () => {
+    const attempt = openRedisStore({ url: 'redis://:s3cret@127.0.0.1:6390', keyPrefix: testPrefix() });
+    await expect(attempt).rejects.toThrow(/cannot reach Redis/);
+    await expect(attempt).rejects.not.toThrow(/s3cret/);
+  });
+
+  it('rejects a URL that is not a Redis URL', async () => {
+    await expect(openRedisStore({ url: 'http://127.0.0.1:6379', keyPrefix: testPrefix() })).rejects.toThrow(
+      /invalid Redis URL/,
+    );
+  });
+
+  it('hands out independent connected clients for pub/sub', async () => {
+    const store = await open({ keyPrefix: testPrefix() });
+    const subscriber = await store.duplicateClient();
+    try {
+      let resolveMessage: (message: string) => void = () => undefined;
+      const received = new Promise<string>((resolve) => (resolveMessage = resolve));
+      // subscribe() resolves once Redis confirmed the subscription, so one publish suffices.
+      await subscriber.subscribe(`${prefix}channel`, (message) => resolveMessage(message));
+      expect(await raw.publish(`${prefix}channel`, 'hello')).toBe(1);
+      expect(await received).toBe('hello');
+      await store.close();
+      expect(subscriber.isReady).toBe(true);
+    } finally {
+      await subscriber.close();
+    }
+  });
+
+  it('answers ping and closes twice without error', async () => {
+    const store = await open({ keyPrefix: testPrefix() });
+    await expect(store.ping()).resolves.toBeUndefined();
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});

@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { describeStoreContract } from '../../test/support/store-contract';
+import type { Complaint } from '../domain/complaint';
+import { ManualClock } from '../util/clock';
+import { openSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore } from './sqlite-store';
+
+const tempDirs: string[] = [];
+function tempDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-sqlite-'));
+  tempDirs.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+const contractDir = tempDir();
+describeStoreContract('SqliteStore', async () => openSqliteStore({ dataDir: contractDir }));
+
+const sample: Complaint = {
+  code: 'HL-7K3Q-9DXM',
+  idempotencyKey: 'confirm-1',
+  conversationId: 'conv-1',
+  userId: 'user-1',
+  channel: 'webchat',
+  locale: 'en-US',
+  description: 'The parcel arrived crushed.',
+  orderRef: null,
+  remedy: 'refund',
+  contact: { kind: 'email', value: 'ann@example.com' },
+  category: 'logistics',
+  severity: 'normal',
+  classificationReasons: [],
+  status: 'received',
+  createdAt: '2025-03-01T08:00:00.000Z',
+  firstResponseDueAt: '2025-03-01T12:00:00.000Z',
+  resolutionDueAt: '2025-03-04T08:00:00.000Z',
+  history: [],
+};
+
+describe('SqliteStore specifics', () => {
+  let store: SqliteStore | undefined;
+
+  afterEach(async () => {
+    await store?.close();
+    store = undefined;
+  });
+
+  it('creates a missing data directory and uses hearline.db by default', async () => {
+    const dataDir = path.join(tempDir(), 'nested', 'data');
+    store = openSqliteStore({ dataDir });
+    expect(store.kind).toBe('sqlite');
+    expect(store.filePath).toBe(path.join(dataDir, 'hearline.db'));
+    expect(fs.existsSync(store.filePath)).toBe(true);
+  });
+
+  it('honours fileName', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir, fileName: 'other.sqlite' });
+    expect(fs.existsSync(path.join(dataDir, 'other.sqlite'))).toBe(true);
+  });
+
+  it('opens in WAL mode with full sync, a busy timeout and the current schema version', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.close();
+    // journal_mode WAL and user_version are stored in the file, so a second connection sees them.
+    const raw = new Database(path.join(dataDir, 'hearline.db'));
+    try {
+      expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+      const tables = raw.prepare("select name from sqlite_master where type in ('table', 'index') order by name").pluck().all();
+      expect(tables).toEqual(expect.arrayContaining(['complaints', 'complaints_by_user', 'documents']));
+    } finally {
+      raw.close();
+    }
+    store = openSqliteStore({ dataDir });
+    // Per-connection settings, read through the store's own connection.
+    const db = store['db']; // private, read here because these settings are per connection
+    expect(db.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+    expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+  });
+
+  it('runs each migration once: reopening keeps data and version', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.documents.write([{ key: 'k', value: 'v' }]);
+    await store.close();
+    store = openSqliteStore({ dataDir });
+    expect((await store.documents.read(['k'])).get('k')?.value).toBe('v');
+  });
+
+  it('refuses a database written by a newer version', async () => {
+    const dataDir = tempDir();
+    const raw = new Database(path.join(dataDir, 'hearline.db'));
+    raw.pragma(`user_version = ${SQLITE_SCHEMA_VERSION + 1}`);
+    raw.close();
+    expect(() => openSqliteStore({ dataDir })).toThrow(/newer than this build/);
+  });
+
+  it('stamps documents with the injected clock', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir, clock: new ManualClock('2025-05-05T05:05:05.000Z') });
+    await store.documents.write([{ key: 'k', value: 1 }]);
+    await store.close();
+    store = undefined;
+    const raw = new Database(path.join(dataDir, 'hearline.db'), { readonly: true });
+    try {
+      expect(raw.prepare('select updated_at from documents where key = ?').pluck().get('k')).toBe('2025-05-05T05:05:05.000Z');
+    } finally {
+      raw.close();
+    }
+  });
+
+  it('names the code when a stored complaint is corrupt', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.complaints.create(sample);
+    await store.close();
+    const raw = new Database(path.join(dataDir, 'hearline.db'));
+    raw.prepare('update complaints set data = ? where code = ?').run(JSON.stringify({ ...sample, status: 'lost' }), sample.code);
+    raw.close();
+
+    store = openSqliteStore({ dataDir });
+    await expect(store.complaints.findByCode(sample.code)).rejects.toThrow(
+      `ComplaintRepository.findByCode: stored complaint ${sample.code} is corrupt`,
+    );
+    await expect(store.complaints.listByUser(sample.userId, 5)).rejects.toThrow(sample.code);
+  });
+
+  it('names the key when a stored document is not JSON', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.documents.write([{ key: 'broken', value: 1 }]);
+    await store.close();
+    const raw = new Database(path.join(dataDir, 'hearline.db'));
+    raw.prepare("update documents set value = '{oops' where key = 'broken'").run();
+    raw.close();
+    store = openSqliteStore({ dataDir });
+    await expect(store.documents.read(['broken'])).rejects.toThrow(/broken/);
+  });
+
+  it('times out a turn lock held longer than lockWaitMs', async () => {
+    store = openSqliteStore({ dataDir: tempDir(), lockWaitMs: 20 });
+    let release: () => void = () => undefined;
+    const held = store.locks.withLock('conv', () => new Promise<void>((resolve) => (release = resolve)));
+    let ran = false;
+    await expect(
+      store.locks.withLock('conv', async () => {
+        ran = true;
+      }),
+    ).rejects.toMatchObject({ name: 'LockTimeoutError', key: 'conv' });
+    release();
+    await held;
+    expect(ran).toBe(false);
+  });
+
+  it('closes once and then refuses work', async () => {
+    store = openSqliteStore({ dataDir: tempDir() });
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+    await expect(store.ping()).rejects.toThrow();
+  });
+});
