@@ -1,5 +1,4 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { COMPLAINT_INTAKE_DIALOG } from './complaint-intake-dialog';
 import { matchLabel, message, turnLocale, type DialogServices } from './dialog-kit';
 
 export const HUMAN_REQUEST_DIALOG = 'humanRequest';
@@ -60,8 +59,9 @@ export class HumanRequestDialog extends ComponentDialog {
       nlu.parseYesNo(answer) ??
       (nlu.recognizeIntent(answer).intent === 'complaint' ? 'yes' : undefined);
     if (choice === 'yes') {
-      // A message that already tells what happened pre-fills the intake.
-      return step.replaceDialog(COMPLAINT_INTAKE_DIALOG, { initialText: nlu.hasSubstantiveDescription(answer) ? answer : undefined });
+      // The main dialog starts the intake, so that it runs on the main stack like any other;
+      // a message that already tells what happened pre-fills it.
+      return step.endDialog({ startIntake: { initialText: nlu.hasSubstantiveDescription(answer) ? answer : undefined } });
     }
     if (choice === 'no') {
       await step.context.sendActivity(message(this.services, step.context, 'human.declined'));

@@ -24,6 +24,9 @@ export type MainOptions = z.infer<typeof mainOptionsSchema>;
 /** A child dialog may end with this to have the main dialog route the customer's last words afresh. */
 export const rerouteSchema = z.object({ reroute: z.string() });
 
+/** A child dialog may end with this to have the main dialog start a complaint intake. */
+export const startIntakeSchema = z.object({ startIntake: z.object({ initialText: z.string().optional() }) });
+
 const MENU_ITEMS = ['complaint', 'status', 'question', 'human'] as const;
 
 /**
@@ -42,7 +45,7 @@ export class MainDialog extends ComponentDialog {
       new WaterfallDialog(ROUTER, [
         // Decide what the customer wants and start the matching dialog.
         (step) => this.routeStep(step),
-        // A child dialog may hand back words it could not use: route them afresh.
+        // A child dialog may hand back words to route afresh, or ask for an intake.
         (step) => this.afterChildStep(step),
       ]),
     );
@@ -77,7 +80,7 @@ export class MainDialog extends ComponentDialog {
    * nobody is available the intake carries on; otherwise the request dialog takes over.
    */
   private async interruptForHuman(innerDc: DialogContext): Promise<DialogTurnResult> {
-    const inIntake = innerDc.stack.some((instance) => instance.id === COMPLAINT_INTAKE_DIALOG);
+    const inIntake = activeDialogIds(innerDc).includes(COMPLAINT_INTAKE_DIALOG);
     if (inIntake) {
       const context = innerDc.context;
       const outcome = await this.services.handoff.requestHuman({
@@ -106,7 +109,7 @@ export class MainDialog extends ComponentDialog {
     const context = step.context;
     const locale = turnLocale(context);
     const menu = matchLabel(text, MENU_ITEMS.map((item) => [item, this.services.prompts.text(locale, `main.menu.${item}`)] as const));
-    const intent: Intent = menu ?? this.services.nlu.recognizeIntent(text).intent;
+    const intent: Intent = menu ?? this.intentOf(text);
     switch (intent) {
       case 'complaint':
         return step.beginDialog(COMPLAINT_INTAKE_DIALOG, { initialText: menu ? undefined : text } satisfies IntakeOptions);
@@ -139,6 +142,19 @@ export class MainDialog extends ComponentDialog {
     }
   }
 
+  /**
+   * A message naming an order together with a problem or a demand ("冰箱漏水，订单号778812，要求换货")
+   * is a complaint even when it uses no complaint word: the customer wants something done.
+   */
+  private intentOf(text: string): Intent {
+    const { nlu } = this.services;
+    const intent = nlu.recognizeIntent(text).intent;
+    if ((intent === 'question' || intent === 'none') && nlu.findOrderRef(text) !== undefined) {
+      if (nlu.findRemedy(text) !== undefined || nlu.hasSubstantiveDescription(text)) return 'complaint';
+    }
+    return intent;
+  }
+
   /** Unclear words may still be a question the knowledge base can answer. */
   private async answerOrAdmit(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
     const decision = await this.services.knowledge.ask(text, turnLocale(step.context));
@@ -152,6 +168,15 @@ export class MainDialog extends ComponentDialog {
   private async afterChildStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const reroute = rerouteSchema.safeParse(step.result);
     if (reroute.success) return step.replaceDialog(ROUTER, { text: reroute.data.reroute } satisfies MainOptions);
+    const startIntake = startIntakeSchema.safeParse(step.result);
+    if (startIntake.success) return step.beginDialog(COMPLAINT_INTAKE_DIALOG, startIntake.data.startIntake satisfies IntakeOptions);
     return step.endDialog(step.result);
   }
+}
+
+/** Ids of every dialog on the stack, including those inside child component dialogs. */
+function activeDialogIds(dc: DialogContext | undefined): string[] {
+  const ids: string[] = [];
+  for (let current = dc; current; current = current.child) ids.push(...current.stack.map((instance) => instance.id));
+  return ids;
 }

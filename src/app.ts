@@ -7,7 +7,7 @@ import { createHttpApp } from './http/server';
 import { PromptCatalog } from './i18n/prompt-catalog';
 import { createLogger, type Logger } from './logging/logger';
 import { ConversationTokens } from './security/conversation-tokens';
-import { loadOrCreateLocalSecrets } from './security/secrets';
+import { loadOrCreateSecrets } from './security/secrets';
 import { RuleBasedClassifier, type ComplaintClassifier } from './services/complaints/classifier';
 import { ComplaintService } from './services/complaints/complaint-service';
 import { NoAgentsHandoffService, type HandoffService } from './services/handoff/handoff-service';
@@ -55,7 +55,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
   const store = deps.store ?? (config.redisUrl
-    ? await openRedisStore({ url: config.redisUrl, lockWaitMs: config.turnLockWaitMs })
+    ? await openRedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, lockWaitMs: config.turnLockWaitMs })
     : openSqliteStore({ dataDir: config.dataDir }));
   const prompts = PromptCatalog.load(`${findProjectRoot()}/prompts`);
   const knowledge = deps.knowledge ?? (await loadStarterKnowledge(config, logger));
@@ -82,7 +82,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       timeZone: config.timeZone,
     },
   });
-  const secrets = loadOrCreateLocalSecrets(config.dataDir);
+  const secrets = await loadOrCreateSecrets(store.documents);
   const tokens = new ConversationTokens(secrets.tokenSigningKey, clock);
   const http = createHttpApp({ store, logger, routers: [{ path: '/api/chat', router: httpJsonChannel({ gateway, tokens }) }] });
 

@@ -15,6 +15,7 @@ const envSchema = z.object({
   HOST: optional(z.string().min(1)),
   DATA_DIR: optional(z.string().min(1)),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\/.+/, 'must start with redis:// or rediss://')),
+  REDIS_KEY_PREFIX: optional(z.string().regex(/^[\w:.-]{1,40}$/, 'letters, digits and _ : . - only, at most 40')),
   PUBLIC_URL: optional(z.string().url()),
   LOG_LEVEL: optional(z.enum(LOG_LEVELS)),
   DEFAULT_LOCALE: optional(localeSchema),
@@ -40,6 +41,8 @@ export interface Config {
   host: string;
   dataDir: string;
   redisUrl: string | undefined;
+  /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
+  redisKeyPrefix: string;
   publicUrl: string;
   logLevel: (typeof LOG_LEVELS)[number];
   defaultLocale: z.infer<typeof localeSchema>;
@@ -78,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     host: e.HOST ?? '0.0.0.0',
     dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
     redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'hl:',
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
     defaultLocale: e.DEFAULT_LOCALE ?? 'zh-CN',

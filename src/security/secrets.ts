@@ -1,30 +1,27 @@
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
-import path from 'node:path';
 import { z } from 'zod';
+import { EtagConflictError, type DocumentStore } from '../storage/store';
 
-const secretsFileSchema = z.object({ tokenSigningKey: z.string().min(43) });
+const SECRETS_KEY = 'hearline/secrets';
+
+const secretsSchema = z.object({ tokenSigningKey: z.string().min(43) });
+export type Secrets = z.infer<typeof secretsSchema>;
 
 /**
- * Secrets Hearline makes for itself when none are configured (the embedded default): created
- * once with a strong random value, kept in DATA_DIR with owner-only permissions, and reused
- * on every start so issued tokens stay valid across restarts.
+ * Secrets Hearline makes for itself when none are configured: created once with a strong
+ * random value and kept in the store (the SQLite file in DATA_DIR, or Redis), so issued tokens
+ * stay valid across restarts and every instance sharing the store checks the same tokens.
+ * The first instance to write wins; the others read its value.
  */
-export function loadOrCreateLocalSecrets(dataDir: string): z.infer<typeof secretsFileSchema> {
-  const file = path.join(dataDir, 'secrets.json');
-  if (fs.existsSync(file)) {
-    const parsed = secretsFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!parsed.success) throw new Error(`loadOrCreateLocalSecrets: ${file} is invalid; remove it to create new secrets`);
-    return parsed.data;
-  }
-  fs.mkdirSync(dataDir, { recursive: true });
-  const secrets = { tokenSigningKey: randomBytes(32).toString('base64url') };
-  // 'wx' fails if another process created the file meanwhile: then read theirs.
+export async function loadOrCreateSecrets(documents: DocumentStore): Promise<Secrets> {
+  const stored = (await documents.read([SECRETS_KEY])).get(SECRETS_KEY);
+  if (stored) return secretsSchema.parse(stored.value);
+  const secrets: Secrets = { tokenSigningKey: randomBytes(32).toString('base64url') };
   try {
-    fs.writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600, flag: 'wx' });
+    await documents.write([{ key: SECRETS_KEY, value: secrets, expectedETag: '' }]);
     return secrets;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return loadOrCreateLocalSecrets(dataDir);
+    if (error instanceof EtagConflictError) return loadOrCreateSecrets(documents);
     throw error;
   }
 }

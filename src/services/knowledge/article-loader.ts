@@ -91,8 +91,8 @@ export function parseArticle(file: string, locale: Locale, source: string): Pars
 }
 
 /**
- * Loads every `knowledge/<locale>/**\/<id>.md`. Subfolders are allowed so that editors can group
- * articles, which is also how two files can claim the same id: the first by path is kept.
+ * Loads every `<locale>/<id>.md` under `dir`, subfolders of a locale included so that editors
+ * can group articles; that is also how two files can claim one id, and the first by path is kept.
  * Bad articles are reported and left out rather than failing start-up, so one typo does not
  * take the whole knowledge base down. An unreadable `dir` itself is a configuration error and throws.
  */

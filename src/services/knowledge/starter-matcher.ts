@@ -12,7 +12,12 @@ export const starterMatcherOptionsSchema = z.object({
 });
 export type StarterMatcherOptions = z.infer<typeof starterMatcherOptionsSchema>;
 
-/** Tuned on the paraphrases and out-of-scope questions in starter-matcher.test.ts. */
+/**
+ * Tuned on the paraphrases and out-of-scope questions in starter-matcher.test.ts. Scores are
+ * plain cosines, so a right match in the customer's own words often lands at 0.2-0.4; the
+ * threshold sits above the best out-of-scope score seen there (0.153), because a wrong answer
+ * costs more than 'none', which lets the dialog offer a complaint or a person instead.
+ */
 export const DEFAULT_STARTER_MATCHER_OPTIONS: StarterMatcherOptions = { answerThreshold: 0.18, clarifyMargin: 0.03 };
 
 /** Weight of the closest single phrasing; the rest goes to all phrasings of the article together. */
@@ -32,7 +37,7 @@ type TermVector = Map<string, number>;
 
 interface IndexedArticle {
   article: KnowledgeArticle;
-  /** One vector per title, example question and tag. */
+  /** One vector for the title, one per example question, one for all tags. */
   phrasings: TermVector[];
   /** All phrasings as one text, so a question mixing words from two phrasings still matches. */
   combined: TermVector;
@@ -40,7 +45,7 @@ interface IndexedArticle {
 
 interface LocaleIndex {
   idf: Map<string, number>;
-  /** IDF of a term no phrasing contains: it counts fully against the match. */
+  /** IDF of a term no article contains: it counts fully against every match. */
   unseenIdf: number;
   articles: IndexedArticle[];
 }
@@ -57,9 +62,10 @@ export class StarterKnowledgeService implements KnowledgeService {
 
   constructor(articles: readonly KnowledgeArticle[], options: Partial<StarterMatcherOptions> = {}) {
     this.options = starterMatcherOptionsSchema.parse({ ...DEFAULT_STARTER_MATCHER_OPTIONS, ...options });
-    const byLocale = new Map<Locale, KnowledgeArticle[]>();
-    for (const article of articles) byLocale.set(article.locale, [...(byLocale.get(article.locale) ?? []), article]);
-    for (const [locale, localeArticles] of byLocale) this.indexes.set(locale, buildIndex(localeArticles));
+    const locales = new Set(articles.map((article) => article.locale));
+    for (const locale of locales) {
+      this.indexes.set(locale, buildIndex(articles.filter((article) => article.locale === locale)));
+    }
   }
 
   /** Scores every article of the locale and decides between answer, clarify and none. */
@@ -69,28 +75,28 @@ export class StarterKnowledgeService implements KnowledgeService {
     if (index === undefined || terms.length === 0) return { kind: 'none', ranked: [] };
 
     const query = vectorize(terms, index);
-    const scored = index.articles
-      .map(({ article, phrasings, combined }): ScoredArticle => {
+    const candidates = index.articles
+      .map(({ article, phrasings, combined }) => {
         const best = Math.max(...phrasings.map((phrasing) => cosine(query, phrasing)));
         const score = BEST_PHRASING_WEIGHT * best + (1 - BEST_PHRASING_WEIGHT) * cosine(query, combined);
-        // Rounded so that the scores reported are exactly the ones the decision used.
-        return { articleId: article.id, title: article.title, score: Math.round(score * 1000) / 1000 };
+        return { article, score: roundScore(score) };
       })
       .filter((candidate) => candidate.score > 0)
-      .sort((a, b) => b.score - a.score || a.articleId.localeCompare(b.articleId));
-    const ranked = scored.slice(0, RANKED_LIMIT);
+      .sort((a, b) => b.score - a.score || a.article.id.localeCompare(b.article.id))
+      .slice(0, RANKED_LIMIT);
+    const ranked = candidates.map(toScoredArticle);
 
-    const [top, second] = ranked;
+    const [first, second] = candidates;
     const { answerThreshold, clarifyMargin } = this.options;
-    if (top === undefined || top.score < answerThreshold) return { kind: 'none', ranked };
-    if (second === undefined || top.score - second.score >= clarifyMargin) {
-      const article = this.getArticle(top.articleId, locale);
-      if (article === undefined) throw new Error(`StarterKnowledgeService.ask: ranked unknown article ${top.articleId}`);
-      return { kind: 'answer', article, confidence: top.score, ranked };
+    if (first === undefined || first.score < answerThreshold) return { kind: 'none', ranked };
+    if (second === undefined || roundScore(first.score - second.score) >= clarifyMargin) {
+      return { kind: 'answer', article: first.article, confidence: first.score, ranked };
     }
     // Two strong, close candidates: let the customer choose rather than guess.
-    if (second.score >= answerThreshold) return { kind: 'clarify', options: [top, second], ranked };
-    // Close to a weak runner-up: the top match is not convincing enough to answer either.
+    if (second.score >= answerThreshold) {
+      return { kind: 'clarify', options: [toScoredArticle(first), toScoredArticle(second)], ranked };
+    }
+    // Barely ahead of a weak runner-up: not convincing enough to answer, nor to offer both.
     return { kind: 'none', ranked };
   }
 
@@ -100,7 +106,8 @@ export class StarterKnowledgeService implements KnowledgeService {
 }
 
 function buildIndex(articles: KnowledgeArticle[]): LocaleIndex {
-  // Tags count as phrasings too: editors use them for the words customers use in passing.
+  // Tags carry words customers use in passing. Joined into one phrasing, so that a tag two
+  // articles share ("refund") cannot tie them on its own.
   const phrasingTerms = articles.map((article) => [article.title, ...article.questions, article.tags.join(' ')].map(tokenize));
   // Frequency across articles, not phrasings: a term that names one article's topic in all of
   // its phrasings is exactly what should count most.
@@ -108,6 +115,7 @@ function buildIndex(articles: KnowledgeArticle[]): LocaleIndex {
   for (const phrasings of phrasingTerms) {
     for (const term of new Set(phrasings.flat())) articleFrequency.set(term, (articleFrequency.get(term) ?? 0) + 1);
   }
+  // Smoothed: a term in every article weighs almost nothing, an unseen one the most.
   const idfOf = (frequency: number) => Math.log((articles.length + 1) / (frequency + 0.5));
   const weights = {
     idf: new Map([...articleFrequency].map(([term, frequency]) => [term, idfOf(frequency)] as const)),
@@ -141,6 +149,15 @@ function vectorize(terms: string[], weights: Pick<LocaleIndex, 'idf' | 'unseenId
   const length = Math.sqrt(squares);
   if (length > 0) for (const [term, weight] of vector) vector.set(term, weight / length);
   return vector;
+}
+
+function toScoredArticle({ article, score }: { article: KnowledgeArticle; score: number }): ScoredArticle {
+  return { articleId: article.id, title: article.title, score };
+}
+
+/** Three decimals, so that the scores reported are exactly the ones the decision compared. */
+function roundScore(score: number): number {
+  return Math.round(score * 1000) / 1000;
 }
 
 function cosine(a: TermVector, b: TermVector): number {

@@ -9,7 +9,8 @@ import { blankOut, countHan, foldText, normalizeText, stripPunctuation } from '.
 // ---------------------------------------------------------------------------------------------
 // Shared masks: things that contain digits but are never an order number.
 
-const EMAIL_LIKE = /[\w.%+-]*@[\w-]+(?:\.[\w-]+)*/g;
+/** Lookbehinds start matches only at a word start: without them a long word costs quadratic time. */
+const EMAIL_LIKE = /(?<![\w.%+-])[\w.%+-]*@[\w-]+(?:\.[\w-]+)*/g;
 const URL = /(?:https?:\/\/|www\.)\S+/gi;
 /** Same shape findTrackingCode accepts; masked even when the code is mistyped. */
 const TRACKING_LIKE = /(?<![A-Za-z0-9])HL[\s\-_]*[A-Za-z0-9]{4}[\s\-_]*[A-Za-z0-9]{4}(?![A-Za-z0-9])/gi;
@@ -152,7 +153,7 @@ export function parseOrderAnswer(text: string): OrderAnswer {
 // ---------------------------------------------------------------------------------------------
 // Contacts
 
-const EMAIL = /[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
+const EMAIL = /(?<![a-z0-9._%+-])[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)*\.[a-z]{2,}/i;
 /** Chinese mobile, optionally with +86 / 0086 / 86, single spaces or dashes between digits. */
 const MOBILE = /(?<![\d+])(?:(?:\+|00)?\s*\(?86\)?[\s-]*)?(1[3-9]\d(?:[\s-]?\d){8})(?!\d)/g;
 /** Chinese landline: 3-digit area codes start 01/02, the rest have 4 digits; 7-8 digit subscriber. */
@@ -359,7 +360,7 @@ const ENGLISH_FILLERS = new Set(
 export function hasSubstantiveDescription(text: string): boolean {
   let rest = maskNonOrderNumbers(foldText(text));
   // Order numbers and phone numbers (`A123456`, `138 1234 5678`) say nothing about what happened.
-  rest = blankOut(rest, /[a-z#-]*\d[\w-]*/g);
+  rest = blankOut(rest, /(?<![a-z#-])[a-z#-]*\d[\w-]*/g);
   for (const pattern of COMPLAINT_TRIGGERS) rest = rest.replace(pattern, ' ');
   for (const { pattern } of REMEDY_RULES) rest = rest.replace(pattern, ' ');
   rest = stripPunctuation(rest.replace(HAN_FILLERS, ' '));

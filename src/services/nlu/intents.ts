@@ -1,7 +1,7 @@
 import { findTrackingCode } from '../complaints/tracking-code';
 import { foldText, stripPunctuation } from './normalize';
 
-/** Everything a customer message can mean to the router, most specific first. */
+/** Everything a customer message can mean to the router. */
 export const INTENTS = ['greeting', 'complaint', 'status', 'question', 'human', 'help', 'cancel', 'restart', 'thanks', 'none'] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -65,7 +65,7 @@ const HUMAN_EN = [
 ];
 
 function humanCue(folded: string, bare: string, complaint: string | undefined): string | undefined {
-  if (HUMAN_WHOLE.has(bare.replace(/\s*(?:please|pls)$/, ''))) return bare;
+  if (HUMAN_WHOLE.has(bare)) return bare;
   const zhRequest = HUMAN_ZH_REQUEST.exec(folded);
   if (zhRequest) return zhRequest[0];
   const zhNoun = HUMAN_ZH_NOUN.exec(folded);
@@ -114,7 +114,7 @@ const REQUEST_CUES = [
 ];
 const HYPOTHETICAL = /如果|万一|假如|要是|\bwhat if\b|\bif\b|\bin case\b/;
 const QUESTION_CUES = [
-  /\?|怎么|如何|多久|多长时间|什么|吗|能不能|可不可以|是否|哪里|哪儿|为什么|为啥|几天|多少|请问|问一下|想问|咨询|呢$/,
+  /\?|怎么|如何|多久|多长时间|什么|吗|能不能|可不可以|是否|哪里|哪儿|为什么|为啥|几天|几点|几时|哪天|多少|请问|问一下|想问|咨询|呢$/,
   /^(?:how|what|what's|when|where|why|who|which|can|could|do|does|did|is|are|will|would|should|may|am)\b/,
   /\b(?:can i|do you|is there|are there|how long|how much|how many|how do)\b/,
 ];

@@ -116,9 +116,9 @@ function count(text: string, pattern: RegExp): number {
  */
 function latinWords(text: string): string[] {
   const withoutCodes = text
-    .replace(/\S+@\S+/g, ' ')
+    .replace(/(?<!\S)\S*@\S*/g, ' ')
     .replace(/(?:https?:\/\/|www\.)\S+/gi, ' ')
-    .replace(/[\p{L}\p{N}'-]*\p{N}[\p{L}\p{N}'-]*/gu, ' ');
+    .replace(/(?<![\p{L}\p{N}'-])[\p{L}\p{N}'-]*\p{N}[\p{L}\p{N}'-]*/gu, ' ');
   return (withoutCodes.toLowerCase().match(/\p{Script=Latin}+(?:'\p{Script=Latin}+)*/gu) ?? []).filter(
     (word) => word.length > 0,
   );
