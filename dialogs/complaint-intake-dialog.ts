@@ -124,7 +124,9 @@ export class ComplaintIntakeDialog extends ComponentDialog {
     const contact = text ? nlu.findContact(text) : undefined;
     if (contact) draft.contact = contact;
     stepValues(step)['draft'] = draft;
-    await step.context.sendActivity(message(this.services, step.context, draft.description ? 'intake.empathyHeard' : 'intake.empathy'));
+    const urgent = draft.description !== undefined && this.services.complaints.previewSeverity(draft.description, turnLocale(step.context)) === 'urgent';
+    const empathy = urgent ? 'intake.empathyUrgent' : draft.description ? 'intake.empathyHeard' : 'intake.empathy';
+    await step.context.sendActivity(message(this.services, step.context, empathy));
     return step.next();
   }
 

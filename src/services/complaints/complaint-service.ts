@@ -6,6 +6,7 @@ import {
   type Contact,
   type Locale,
   type Remedy,
+  type Severity,
 } from '../../domain/complaint';
 import { TrackingCodeTakenError, type ComplaintRepository } from '../../storage/store';
 import type { Clock } from '../../util/clock';
@@ -89,6 +90,14 @@ export class ComplaintService {
     this.clock = deps.clock;
     this.random = deps.random;
     this.sla = deps.sla ?? DEFAULT_SLA_POLICY;
+  }
+
+  /**
+   * How urgent a complaint told so far sounds, before it is recorded: lets the intake answer
+   * a safety incident with more than routine sympathy.
+   */
+  previewSeverity(description: string, locale: Locale): Severity {
+    return this.classifier.classify({ description, remedy: 'other', orderRef: null, locale }).severity;
   }
 
   /**
