@@ -55,8 +55,13 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? cryptoRandom;
   const store = deps.store ?? (config.redisUrl
-    ? await openRedisStore({ url: config.redisUrl, keyPrefix: config.redisKeyPrefix, lockWaitMs: config.turnLockWaitMs })
-    : openSqliteStore({ dataDir: config.dataDir }));
+    ? await openRedisStore({
+        url: config.redisUrl,
+        keyPrefix: config.redisKeyPrefix,
+        lockWaitMs: config.turnLockWaitMs,
+        onError: (error) => logger.error({ err: error }, 'redis error'),
+      })
+    : openSqliteStore({ dataDir: config.dataDir, lockWaitMs: config.turnLockWaitMs }));
   const prompts = PromptCatalog.load(`${findProjectRoot()}/prompts`);
   const knowledge = deps.knowledge ?? (await loadStarterKnowledge(config, logger));
   const complaints = new ComplaintService({

@@ -26,17 +26,16 @@ class OverlapCountingKnowledge implements KnowledgeService {
   }
 }
 
-/** Fails the first `failures` classifications, then classifies normally. */
+/** Fails the classifications whose 1-based call numbers are listed (the intake previews once, then records). */
 class FlakyClassifier implements ComplaintClassifier {
   private readonly inner = new RuleBasedClassifier();
+  private calls = 0;
 
-  constructor(private failures: number) {}
+  constructor(private readonly failingCalls: number[]) {}
 
   classify(...args: Parameters<ComplaintClassifier['classify']>) {
-    if (this.failures > 0) {
-      this.failures -= 1;
-      throw new Error('injected classifier failure');
-    }
+    this.calls += 1;
+    if (this.failingCalls.includes(this.calls)) throw new Error('injected classifier failure');
     return this.inner.classify(...args);
   }
 }
@@ -81,7 +80,7 @@ describe('BotCore', () => {
   }
 
   it('apologises for a failed turn, offers a person, and keeps the step', async () => {
-    const hearline = await app({ classifier: new FlakyClassifier(1) });
+    const hearline = await app({ classifier: new FlakyClassifier([2]) });
     const send = await toConfirmation(hearline, 'flaky-once');
     const failed = await send('确认提交');
     expect(texts(failed)).toEqual(['非常抱歉，系统刚才出了点问题，您已经告诉我的信息没有丢失。请再发送一次，或者输入“转人工”由同事为您处理。']);
@@ -92,7 +91,7 @@ describe('BotCore', () => {
   });
 
   it('clears the dialog after a second failure in a row, so the customer is not stuck', async () => {
-    const hearline = await app({ classifier: new FlakyClassifier(2) });
+    const hearline = await app({ classifier: new FlakyClassifier([2, 3]) });
     const send = await toConfirmation(hearline, 'flaky-twice');
     await send('确认提交');
     expect(texts(await send('确认提交'))[0]).toMatch(/^非常抱歉，系统刚才出了点问题/);

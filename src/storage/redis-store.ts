@@ -144,7 +144,7 @@ async function connectClient(
       socket: {
         connectTimeout: connectTimeoutMs,
         reconnectStrategy: (retries) =>
-          true ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100) : false,
+          connected ? Math.min(50 * 2 ** retries, 2000) + Math.floor(Math.random() * 100) : false,
       },
     });
   } catch (cause) {
@@ -153,11 +153,19 @@ async function connectClient(
   client.on('error', (error: unknown) => {
     if (connected) onError(error instanceof Error ? error : new Error(String(error)));
   });
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await client.connect();
+    // node-redis applies connectTimeout per socket attempt; this bounds the whole start-up,
+    // whatever the client does, so a wrong URL can never hang the process.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
+    });
+    await Promise.race([client.connect(), deadline]);
   } catch (cause) {
     client.destroy();
     throw new Error(`${what}: cannot reach Redis at ${printableUrl(url)} (${describeCause(cause)})`, { cause });
+  } finally {
+    clearTimeout(timer);
   }
   connected = true;
   return client;
@@ -194,8 +202,8 @@ function parseStoredComplaint(method: string, code: string, data: string | null)
  * Shared store for several Hearline processes behind a load balancer.
  *
  * Durability is Redis's: run it with `appendonly yes` (and `appendfsync always` if an
- * accepted complaint must survive power loss). Multi-key scripts assume a single Redis
- * (or a replica set), not Redis Cluster.
+ * accepted complaint must survive power loss). Multi-key scripts and the turn lock assume
+ * one Redis primary, not Redis Cluster.
  */
 export class RedisStore implements Store {
   readonly kind = 'redis';
@@ -209,11 +217,11 @@ export class RedisStore implements Store {
 
   private constructor(
     private readonly client: RedisConnection,
-    options: Required<Omit<RedisStoreOptions, 'onError'>> & Pick<RedisStoreOptions, 'onError'>,
+    options: Required<RedisStoreOptions>,
   ) {
     this.url = options.url;
     this.connectTimeoutMs = options.connectTimeoutMs;
-    this.onError = options.onError ?? (() => undefined);
+    this.onError = options.onError;
     this.documents = new RedisDocumentStore(client, options.keyPrefix);
     this.complaints = new RedisComplaintRepository(client, options.keyPrefix);
     this.locks = new RedisTurnLock(client, options.keyPrefix, options.lockTtlMs, options.lockWaitMs, this.onError);
@@ -226,6 +234,7 @@ export class RedisStore implements Store {
     const connectTimeoutMs = options.connectTimeoutMs ?? 5_000;
     if (!(lockTtlMs >= 30)) throw new RangeError(`openRedisStore: lockTtlMs must be >= 30, got ${lockTtlMs}`);
     if (!(lockWaitMs >= 0)) throw new RangeError(`openRedisStore: lockWaitMs must be >= 0, got ${lockWaitMs}`);
+    // Without a reporter the errors are dropped here; failing commands still reject.
     const onError = options.onError ?? (() => undefined);
     const client = await connectClient(options.url, connectTimeoutMs, onError, 'openRedisStore');
     return new RedisStore(client, {
