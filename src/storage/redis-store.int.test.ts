@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { describeStoreContract } from '../../test/support/store-contract';
-import type { Complaint } from '../domain/complaint';
+import { sampleComplaint } from '../../test/support/complaint-fixture';
 import { openRedisStore, type RedisConnection, type RedisStore, type RedisStoreOptions } from './redis-store';
 import { LockTimeoutError } from './store';
 
@@ -26,26 +26,7 @@ afterAll(async () => {
 
 describeStoreContract('RedisStore', () => openRedisStore({ url: REDIS_URL, keyPrefix: prefix }));
 
-const sample: Complaint = {
-  code: 'HL-7K3Q-9DXM',
-  idempotencyKey: 'confirm-redis-1',
-  conversationId: 'conv-1',
-  userId: 'user-redis-1',
-  channel: 'webchat',
-  locale: 'en-US',
-  description: 'The parcel arrived crushed.',
-  orderRef: null,
-  remedy: 'refund',
-  contact: { kind: 'email', value: 'ann@example.com' },
-  category: 'logistics',
-  severity: 'normal',
-  classificationReasons: [],
-  status: 'received',
-  createdAt: '2025-03-01T08:00:00.000Z',
-  firstResponseDueAt: '2025-03-01T12:00:00.000Z',
-  resolutionDueAt: '2025-03-04T08:00:00.000Z',
-  history: [],
-};
+const sample = sampleComplaint({ idempotencyKey: 'confirm-redis-1', userId: 'user-redis-1' });
 
 describe('RedisStore specifics', () => {
   const stores: RedisStore[] = [];

@@ -15,6 +15,7 @@ import {
   type StoredDocument,
   type TurnLock,
 } from './store';
+import { assertDistinctKeys, serialise } from './document-codec';
 
 /** A connected node-redis client, as returned by duplicateClient(). */
 export type RedisConnection = ReturnType<typeof createClient>;
@@ -169,23 +170,6 @@ async function connectClient(
   }
   connected = true;
   return client;
-}
-
-/** Rejects a batch naming one key twice: which of the two expectations applies would be unclear. */
-function assertDistinctKeys(method: string, keys: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (seen.has(key)) throw new Error(`DocumentStore.${method}: key ${key} appears more than once`);
-    seen.add(key);
-  }
-}
-
-function serialise(key: string, value: unknown): string {
-  const json: unknown = JSON.stringify(value);
-  if (typeof json !== 'string') {
-    throw new Error(`DocumentStore.write: value for key ${key} is not JSON-serialisable`);
-  }
-  return json;
 }
 
 /** Parses a stored complaint, naming the code when the value is damaged. */

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describeStoreContract } from '../../test/support/store-contract';
-import type { Complaint } from '../domain/complaint';
+import { sampleComplaint } from '../../test/support/complaint-fixture';
 import { ManualClock } from '../util/clock';
 import { openSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore } from './sqlite-store';
 
@@ -21,26 +21,7 @@ afterAll(() => {
 const contractDir = tempDir();
 describeStoreContract('SqliteStore', async () => openSqliteStore({ dataDir: contractDir }));
 
-const sample: Complaint = {
-  code: 'HL-7K3Q-9DXM',
-  idempotencyKey: 'confirm-1',
-  conversationId: 'conv-1',
-  userId: 'user-1',
-  channel: 'webchat',
-  locale: 'en-US',
-  description: 'The parcel arrived crushed.',
-  orderRef: null,
-  remedy: 'refund',
-  contact: { kind: 'email', value: 'ann@example.com' },
-  category: 'logistics',
-  severity: 'normal',
-  classificationReasons: [],
-  status: 'received',
-  createdAt: '2025-03-01T08:00:00.000Z',
-  firstResponseDueAt: '2025-03-01T12:00:00.000Z',
-  resolutionDueAt: '2025-03-04T08:00:00.000Z',
-  history: [],
-};
+const sample = sampleComplaint();
 
 describe('SqliteStore specifics', () => {
   let store: SqliteStore | undefined;

@@ -15,6 +15,7 @@ import {
   type Store,
   type StoredDocument,
 } from './store';
+import { assertDistinctKeys, serialise } from './document-codec';
 
 /** Options of openSqliteStore. */
 export interface SqliteStoreOptions {
@@ -141,23 +142,6 @@ function migrate(db: Database.Database, filePath: string): void {
       db.pragma(`user_version = ${version + 1}`);
     }).immediate();
   }
-}
-
-/** Rejects a batch naming one key twice: which of the two expectations applies would be unclear. */
-function assertDistinctKeys(method: string, keys: readonly string[]): void {
-  const seen = new Set<string>();
-  for (const key of keys) {
-    if (seen.has(key)) throw new Error(`DocumentStore.${method}: key ${key} appears more than once`);
-    seen.add(key);
-  }
-}
-
-function serialise(key: string, value: unknown): string {
-  const json: unknown = JSON.stringify(value);
-  if (typeof json !== 'string') {
-    throw new Error(`DocumentStore.write: value for key ${key} is not JSON-serialisable`);
-  }
-  return json;
 }
 
 class SqliteDocumentStore implements DocumentStore {
