@@ -221,7 +221,12 @@ export class ComplaintIntakeDialog extends ComponentDialog {
     }
     const locale = turnLocale(step.context);
     const { prompts } = this.services;
-    const keys = stepValues(step)['notice'] === 'updated' ? ['intake.summaryUpdated', 'intake.summary'] : ['intake.summary'];
+    const photos = ((await this.services.evidence.get(step.context)) ?? []).length;
+    const keys = [
+      ...(stepValues(step)['notice'] === 'updated' ? ['intake.summaryUpdated'] : []),
+      'intake.summary',
+      ...(photos > 0 ? ['intake.summaryEvidence'] : []),
+    ];
     return step.prompt(CONFIRM_PROMPT, {
       prompt: message(this.services, step.context, keys, {
         expectsInput: true,
@@ -230,6 +235,7 @@ export class ComplaintIntakeDialog extends ComponentDialog {
           order: draft.orderRef ?? prompts.text(locale, 'intake.noOrder'),
           remedy: draft.remedy ? prompts.text(locale, `intake.remedy.${draft.remedy}`) : '',
           contact: draft.contact?.value ?? '',
+          photos,
         },
         choices: [prompts.text(locale, 'intake.confirmChoice'), prompts.text(locale, 'intake.changeChoice')],
       }),
@@ -279,7 +285,7 @@ export class ComplaintIntakeDialog extends ComponentDialog {
     const locale = turnLocale(context);
     const conversationId = context.activity.conversation.id;
     const complaint = await this.services.complaints.record(
-      { description, orderRef: draft.orderRef ?? null, remedy, contact },
+      { description, orderRef: draft.orderRef ?? null, remedy, contact, attachments: (await this.services.evidence.get(context)) ?? [] },
       {
         idempotencyKey: `${context.activity.channelId}/${conversationId}/${draft.id}`,
         conversationId,
@@ -288,6 +294,7 @@ export class ComplaintIntakeDialog extends ComponentDialog {
         locale,
       },
     );
+    await this.services.evidence.set(context, []);
     const profile = await this.services.userProfile.get(context, {});
     await this.services.userProfile.set(context, { ...profile, knownContact: contact });
     const { timeZone } = this.services;

@@ -12,6 +12,17 @@ import type { RandomSource } from '../src/util/random';
 /** turnState key under which the bot core puts the locale chosen for this turn. */
 export const TURN_LOCALE_KEY = 'hearline.locale';
 
+/** How the bot core marks an attachment Hearline stored: `hearline-attachment:<id>`. */
+export const ATTACHMENT_URL_SCHEME = 'hearline-attachment:';
+
+/** Ids of the files Hearline stored that came with this turn's message. */
+export function attachmentIds(context: TurnContext): string[] {
+  return (context.activity.attachments ?? [])
+    .map((attachment) => attachment.contentUrl ?? '')
+    .filter((url) => url.startsWith(ATTACHMENT_URL_SCHEME))
+    .map((url) => url.slice(ATTACHMENT_URL_SCHEME.length));
+}
+
 /** What Hearline remembers about a customer across conversations (user state). */
 export const userProfileSchema = z.object({
   knownContact: contactSchema.optional(),
@@ -30,6 +41,8 @@ export interface DialogServices {
   /** IANA zone in which deadlines are shown to customers. */
   timeZone: string;
   userProfile: StatePropertyAccessor<UserProfile>;
+  /** Evidence files sent in this conversation and not yet attached to a recorded complaint. */
+  evidence: StatePropertyAccessor<string[]>;
 }
 
 /** The locale of the current turn (set by the bot core before dialogs run). */

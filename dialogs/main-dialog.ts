@@ -18,7 +18,8 @@ export const MAIN_DIALOG = 'main';
 
 const ROUTER = 'main.router';
 
-const mainOptionsSchema = z.object({ text: z.string() });
+/** `evidence`: the message was only a photo; a complaint intake starts so it has a home. */
+const mainOptionsSchema = z.object({ text: z.string(), evidence: z.boolean().optional() });
 export type MainOptions = z.infer<typeof mainOptionsSchema>;
 
 /** A child dialog may end with this to have the main dialog route the customer's last words afresh. */
@@ -105,8 +106,9 @@ export class MainDialog extends ComponentDialog {
   }
 
   private async routeStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { text } = mainOptionsSchema.parse(step.options);
+    const { text, evidence } = mainOptionsSchema.parse(step.options);
     const context = step.context;
+    if (evidence && !text) return step.beginDialog(COMPLAINT_INTAKE_DIALOG, {} satisfies IntakeOptions);
     const locale = turnLocale(context);
     const menu = matchLabel(text, MENU_ITEMS.map((item) => [item, this.services.prompts.text(locale, `main.menu.${item}`)] as const));
     const intent: Intent = menu ?? this.intentOf(text);

@@ -1,8 +1,15 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import type { BotGateway } from './core/activity';
 import { BotCore } from './core/bot-core';
 import type { Config } from './config';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel';
+import { directLineRouter, pageTokenRouter } from './channels/directline/directline-router';
+import { DirectLineService } from './channels/directline/directline-service';
+import { DirectLineStreamHub } from './channels/directline/directline-streams';
 import { httpJsonChannel } from './channels/http-json/http-json-channel';
+import { webChatRouter } from './channels/webchat/webchat-page';
 import { createHttpApp } from './http/server';
 import { PromptCatalog } from './i18n/prompt-catalog';
 import { createLogger, type Logger } from './logging/logger';
@@ -15,6 +22,7 @@ import { loadKnowledgeBase } from './services/knowledge/article-loader';
 import type { KnowledgeService } from './services/knowledge/knowledge-service';
 import { StarterKnowledgeService } from './services/knowledge/starter-matcher';
 import { ruleBasedUnderstanding } from './services/nlu/understanding';
+import { AttachmentService } from './services/attachments/attachment-service';
 import { openRedisStore } from './storage/redis-store';
 import { openSqliteStore } from './storage/sqlite-store';
 import type { Store } from './storage/store';
@@ -31,6 +39,11 @@ export interface AppDependencies {
   knowledge?: KnowledgeService;
   handoff?: HandoffService;
   classifier?: ComplaintClassifier;
+  /**
+   * Replaces the bot behind every channel, e.g. with a minimal echo bot for the benchmark's
+   * floor; the dialogs' bot core is still built (and reachable as `core`).
+   */
+  gateway?: BotGateway;
 }
 
 /** A wired Hearline: the bot core, its store and the HTTP application. */
@@ -38,7 +51,9 @@ export interface HearlineApp {
   readonly config: Config;
   readonly logger: Logger;
   readonly store: Store;
-  readonly gateway: BotCore;
+  /** What the channels talk to: the bot core unless a gateway was injected. */
+  readonly gateway: BotGateway;
+  readonly core: BotCore;
   readonly http: Express;
   /** Starts listening on config.host:config.port (port 0 picks a free one). */
   listen(): Promise<Server>;
@@ -61,7 +76,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
         lockWaitMs: config.turnLockWaitMs,
         onError: (error) => logger.error({ err: error }, 'redis error'),
       })
-    : openSqliteStore({ dataDir: config.dataDir, lockWaitMs: config.turnLockWaitMs }));
+    : openSqliteStore({ dataDir: config.dataDir, lockWaitMs: config.turnLockWaitMs, onError: (error) => logger.error({ err: error }, 'conversation log listener failed') }));
   const prompts = PromptCatalog.load(`${findProjectRoot()}/prompts`);
   const knowledge = deps.knowledge ?? (await loadStarterKnowledge(config, logger));
   const complaints = new ComplaintService({
@@ -70,7 +85,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     clock,
     random,
   });
-  const gateway = new BotCore({
+  const core = new BotCore({
     store,
     clock,
     logger,
@@ -87,9 +102,40 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       timeZone: config.timeZone,
     },
   });
+  const gateway: BotGateway = deps.gateway ?? core;
   const secrets = await loadOrCreateSecrets(store.documents);
   const tokens = new ConversationTokens(secrets.tokenSigningKey, clock);
-  const http = createHttpApp({ store, logger, routers: [{ path: '/api/chat', router: httpJsonChannel({ gateway, tokens }) }] });
+  // Stream URLs carry their own short-lived token, signed with a derived key so that neither
+  // kind of token can stand in for the other.
+  const streamTokens = new ConversationTokens(`${secrets.tokenSigningKey}:stream`, clock, 60);
+  const directLine = new DirectLineService({
+    gateway,
+    log: store.conversations,
+    tokens,
+    streamTokens,
+    secret: config.directLineSecret ?? secrets.directLineSecret,
+    clock,
+    logger,
+    messageLimiter: new RateLimiterMemory({ points: 10, duration: 1 }),
+  });
+  const streams = new DirectLineStreamHub({ log: store.conversations, streamTokens, clock, logger });
+  // Anonymous /api/messages sends replies to whatever serviceUrl a caller names: allowed for the
+  // Emulator in development, only with an app registration in production.
+  const botFrameworkEnabled = config.botFramework.appId !== undefined || config.mode !== 'production';
+  const http = createHttpApp({
+    store,
+    logger,
+    routers: [
+      ...(botFrameworkEnabled ? [{ path: '/api', router: botFrameworkChannel({ gateway, credentials: config.botFramework, logger }) }] : []),
+      { path: '/api/chat', router: httpJsonChannel({ gateway, tokens }) },
+      { path: '/v3/directline', router: directLineRouter({ service: directLine, attachments: new AttachmentService(store.documents), publicUrl: config.publicUrl }) },
+      { path: '/api/directline', router: pageTokenRouter({ service: directLine, limiter: new RateLimiterMemory({ points: 30, duration: 60 }) }) },
+      {
+        path: '/',
+        router: webChatRouter({ prompts, title: config.webChat.title, accentColor: config.webChat.accentColor, defaultLocale: config.defaultLocale }),
+      },
+    ],
+  });
 
   let server: Server | undefined;
   return {
@@ -97,14 +143,17 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     logger,
     store,
     gateway,
+    core,
     http,
     listen: () =>
       new Promise<Server>((resolve, reject) => {
         const started = http.listen(config.port, config.host, () => resolve(started));
         started.once('error', reject);
+        streams.attach(started);
         server = started;
       }),
     close: async () => {
+      streams.close();
       if (server) {
         const closing = server;
         await new Promise<void>((resolve) => closing.close(() => resolve()));

@@ -10,7 +10,7 @@ describe('loadConfig', () => {
       host: '0.0.0.0',
       dataDir: '/srv/hearline/data',
       redisUrl: undefined,
-      publicUrl: 'http://localhost:3978',
+      publicUrl: undefined,
       logLevel: 'info',
       defaultLocale: 'zh-CN',
       maxMessageChars: 4000,

@@ -22,6 +22,12 @@ const envSchema = z.object({
   MAX_MESSAGE_CHARS: optional(z.coerce.number().int().min(100).max(100000)),
   TURN_LOCK_WAIT_MS: optional(z.coerce.number().int().min(100).max(120000)),
   KNOWLEDGE_DIR: optional(z.string().min(1)),
+  MICROSOFT_APP_ID: optional(z.string().min(1).max(100)),
+  MICROSOFT_APP_PASSWORD: optional(z.string().min(1).max(200)),
+  MICROSOFT_APP_TENANT_ID: optional(z.string().min(1).max(100)),
+  DIRECTLINE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  WEBCHAT_TITLE: optional(z.string().min(1).max(60)),
+  WEBCHAT_ACCENT_COLOR: optional(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #0063B1')),
   TIME_ZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')),
 });
 
@@ -43,7 +49,8 @@ export interface Config {
   redisUrl: string | undefined;
   /** Prefix of every Redis key, so several deployments (or test runs) can share one Redis. */
   redisKeyPrefix: string;
-  publicUrl: string;
+  /** The address customers reach; when unset, taken from each request's Host header. */
+  publicUrl: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   defaultLocale: z.infer<typeof localeSchema>;
   maxMessageChars: number;
@@ -51,6 +58,12 @@ export interface Config {
   knowledgeDir: string;
   /** Zone in which deadlines are shown to customers. */
   timeZone: string;
+  /** Azure Bot Service registration for /api/messages; all unset means anonymous (Emulator). */
+  botFramework: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined };
+  /** Direct Line secret for site back ends; generated once and kept in the store when unset. */
+  directLineSecret: string | undefined;
+  /** Name and accent colour of the web chat on the demo page and the embed bubble. */
+  webChat: { title: string; accentColor: string };
 }
 
 /** Start-up failed because the environment is invalid; the message lists every problem. */
@@ -82,12 +95,15 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     dataDir: path.resolve(cwd, e.DATA_DIR ?? './data'),
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX ?? 'hl:',
-    publicUrl: (e.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL ?? 'info',
     defaultLocale: e.DEFAULT_LOCALE ?? 'zh-CN',
     maxMessageChars: e.MAX_MESSAGE_CHARS ?? 4000,
     turnLockWaitMs: e.TURN_LOCK_WAIT_MS ?? 15000,
     knowledgeDir: e.KNOWLEDGE_DIR ? path.resolve(cwd, e.KNOWLEDGE_DIR) : path.join(findProjectRoot(), 'knowledge'),
     timeZone: e.TIME_ZONE ?? 'Asia/Shanghai',
+    botFramework: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
+    directLineSecret: e.DIRECTLINE_SECRET,
+    webChat: { title: e.WEBCHAT_TITLE ?? 'Hearline', accentColor: e.WEBCHAT_ACCENT_COLOR ?? '#0063B1' },
   };
 }

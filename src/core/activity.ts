@@ -18,6 +18,11 @@ export const inboundActivitySchema = z.object({
   locale: localeSchema.optional(),
   /** The channel's id for the message, echoed on replies. */
   id: z.string().max(200).optional(),
+  /** Files the customer sent with the message, already stored by the channel. */
+  attachments: z
+    .array(z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{22}$/), contentType: z.string().max(100), name: z.string().max(200) }))
+    .max(5)
+    .optional(),
 });
 export type InboundActivity = z.infer<typeof inboundActivitySchema>;
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, ConversationState, UserState, type Activity } from 'botbuilder-core';
-import type { DialogServices } from '../../dialogs/dialog-kit';
+import { ATTACHMENT_URL_SCHEME, type DialogServices } from '../../dialogs/dialog-kit';
 import type { Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../storage/store';
@@ -13,7 +13,7 @@ import { DocumentStorage } from './state-storage';
 /** What the bot core is built from. */
 export interface BotCoreDependencies {
   store: Store;
-  services: Omit<DialogServices, 'userProfile'>;
+  services: Omit<DialogServices, 'userProfile' | 'evidence'>;
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;
@@ -71,6 +71,7 @@ export class BotCore implements BotGateway {
       membersAdded: inbound.type === 'conversationStart' ? [user] : undefined,
       text: inbound.text,
       locale: inbound.locale,
+      attachments: inbound.attachments?.map((file) => ({ contentType: file.contentType, contentUrl: `${ATTACHMENT_URL_SCHEME}${file.id}`, name: file.name })),
       timestamp: this.deps.clock.now(),
     };
   }

@@ -1,12 +1,12 @@
 import { ActivityTypes, ConversationState, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { TURN_LOCALE_KEY, menuChoices, message, userProfileSchema, type DialogServices, type UserProfile } from '../../dialogs/dialog-kit';
+import { TURN_LOCALE_KEY, attachmentIds, menuChoices, message, userProfileSchema, type DialogServices, type UserProfile } from '../../dialogs/dialog-kit';
 import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/main-dialog';
 import { localeSchema, type Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
 import { detectLanguage } from '../services/nlu/language';
-import { inspectInput } from './input-guard';
+import { inspectInput, type InspectedInput } from './input-guard';
 
 /** What the bot keeps per conversation besides the dialog stack. */
 const conversationProfileSchema = z.object({
@@ -32,17 +32,23 @@ export class HearlineBot {
   private readonly dialogs: DialogSet;
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<ConversationProfile>;
+  private readonly evidence: StatePropertyAccessor<string[]>;
 
   constructor(
     private readonly conversationState: ConversationState,
     private readonly userState: UserState,
-    private readonly services: Omit<DialogServices, 'userProfile'>,
+    private readonly services: Omit<DialogServices, 'userProfile' | 'evidence'>,
     private readonly options: HearlineBotOptions,
   ) {
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.profile = conversationState.createProperty<ConversationProfile>('profile');
     const userProfile = userState.createProperty<UserProfile>('profile');
-    const dialogServices: DialogServices = { ...services, userProfile: validatedAccessor(userProfile, userProfileSchema) };
+    this.evidence = conversationState.createProperty<string[]>('evidence');
+    const dialogServices: DialogServices = {
+      ...services,
+      userProfile: validatedAccessor(userProfile, userProfileSchema),
+      evidence: validatedAccessor(this.evidence, z.array(z.string())),
+    };
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(new MainDialog(dialogServices));
   }
@@ -70,7 +76,10 @@ export class HearlineBot {
   }
 
   private async onMessage(context: TurnContext, profile: ConversationProfile): Promise<void> {
-    const inspected = inspectInput(context.activity.text, this.options.maxMessageChars);
+    const files = attachmentIds(context);
+    // A photo alone is a complete message: it is not "empty".
+    const inspected: InspectedInput =
+      files.length > 0 && !(context.activity.text ?? '').trim() ? { kind: 'ok', text: '' } : inspectInput(context.activity.text, this.options.maxMessageChars);
     const guess = inspected.kind === 'ok' ? detectLanguage(inspected.text) : { locale: undefined, unsupported: false };
     const channelLocale = localeSchema.safeParse(context.activity.locale);
     const locale = guess.locale ?? profile.locale ?? (channelLocale.success ? channelLocale.data : this.options.defaultLocale);
@@ -94,6 +103,16 @@ export class HearlineBot {
       return;
     }
     context.activity.text = inspected.text;
+    if (files.length > 0) {
+      // Evidence is kept per conversation until a complaint is recorded with it.
+      await this.evidence.set(context, [...((await this.evidence.get(context)) ?? []), ...files].slice(-20));
+      await context.sendActivity(message(this.services, context, 'intake.evidenceReceived'));
+      if (!inspected.text) {
+        if (dc.activeDialog) await dc.repromptDialog();
+        else await dc.beginDialog(MAIN_DIALOG, { text: '', evidence: true } satisfies MainOptions);
+        return;
+      }
+    }
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(MAIN_DIALOG, { text: inspected.text } satisfies MainOptions);

@@ -64,5 +64,7 @@ export const complaintSchema = z.object({
   firstResponseDueAt: z.string().datetime(),
   resolutionDueAt: z.string().datetime(),
   history: z.array(statusChangeSchema),
+  /** Ids of evidence files (photos) the customer sent; complaints recorded before had none. */
+  attachments: z.array(z.string().max(64)).max(20).optional(),
 });
 export type Complaint = z.infer<typeof complaintSchema>;

@@ -11,6 +11,8 @@ export const API_ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON with Content-Type: application/json.' },
+  UNSUPPORTED_FILE_TYPE: { status: 415, message: 'This kind of file cannot be uploaded; send an image (JPEG, PNG, GIF or WebP).' },
+  RATE_LIMITED: { status: 429, message: 'Too many requests; wait as long as Retry-After says, then retry.' },
   BOT_FAILED: { status: 502, message: 'The bot could not handle this message. Nothing was lost; please retry.' },
   NOT_READY: { status: 503, message: 'The service is not ready.' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side.' },
@@ -24,13 +26,16 @@ export type FieldErrors = Record<string, string[]>;
 /** An error with a catalogue code; its message is safe to show to the client. */
 export class ApiError extends Error {
   readonly status: number;
+  /** For RATE_LIMITED: sent as the Retry-After header. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     readonly code: ApiErrorCode,
     readonly fields?: FieldErrors,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAfterSeconds?: number },
   ) {
     super(API_ERRORS[code].message, options);
+    this.retryAfterSeconds = options?.retryAfterSeconds;
     this.name = 'ApiError';
     this.status = API_ERRORS[code].status;
   }

@@ -45,6 +45,7 @@ function errorHandler(logger: Logger): ErrorRequestHandler {
     if (apiError.status >= 500) logger.error({ err: error, method: req.method, path: req.path }, 'request failed');
     else logger.debug({ code: apiError.code, method: req.method, path: req.path }, 'request rejected');
     if (res.headersSent) return;
+    if (apiError.retryAfterSeconds !== undefined) res.set('Retry-After', String(apiError.retryAfterSeconds));
     res.status(apiError.status).json(apiError.toJSON());
   };
 }

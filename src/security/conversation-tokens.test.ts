@@ -8,7 +8,9 @@ describe('ConversationTokens', () => {
   it('accepts its own token for its own conversation', () => {
     const { token, expiresIn } = tokens.issue('c1', 'u1');
     expect(expiresIn).toBe(1800);
-    expect(tokens.verify(token, 'c1')).toEqual({ ok: true, claims: { cid: 'c1', uid: 'u1', exp: 1772359200 + 1800 } });
+    expect(tokens.verify(token, 'c1')).toEqual({ ok: true, claims: { cid: 'c1', uid: 'u1', user: 'u1', exp: 1772359200 + 1800 } });
+    // Web Chat reads the user id from the second part, as from Azure's tokens.
+    expect(JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()).user).toBe('u1');
   });
 
   it('rejects another conversation, a forged signature, garbage and expiry', () => {

@@ -9,16 +9,21 @@ const claimsSchema = z.object({
   uid: z.string().min(1),
   /** expiry, seconds since the epoch */
   exp: z.number().int(),
+  /** the user id again, where Web Chat looks for it (as in Azure's Direct Line tokens) */
+  user: z.string().min(1).optional(),
 });
 export type ConversationClaims = z.infer<typeof claimsSchema>;
+
+const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 export type TokenCheck =
   | { ok: true; claims: ConversationClaims }
   | { ok: false; reason: 'malformed' | 'bad-signature' | 'expired' | 'other-conversation' };
 
 /**
- * Signed, expiring tokens that grant access to one conversation: `base64url(claims).signature`
- * with HMAC-SHA256. Stateless, so any instance sharing the key can check them.
+ * Signed, expiring tokens that grant access to one conversation: HS256 JWTs
+ * (`header.claims.signature`), the shape Web Chat expects of Direct Line tokens: it reads the
+ * user id from the `user` claim. Stateless, so any instance sharing the key can check them.
  */
 export class ConversationTokens {
   constructor(
@@ -31,17 +36,18 @@ export class ConversationTokens {
     const claims: ConversationClaims = {
       cid: conversationId,
       uid: userId,
+      user: userId,
       exp: Math.floor(this.clock.now().getTime() / 1000) + this.ttlSeconds,
     };
-    const body = Buffer.from(JSON.stringify(claims)).toString('base64url');
-    return { token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
+    const signed = `${JWT_HEADER}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
+    return { token: `${signed}.${this.sign(signed)}`, expiresIn: this.ttlSeconds };
   }
 
   /** Checks signature, expiry and, when given, that the token is for this conversation. */
   verify(token: string, conversationId?: string): TokenCheck {
-    const [body, signature, extra] = token.split('.');
-    if (!body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
-    const expected = Buffer.from(this.sign(body));
+    const [header, body, signature, extra] = token.split('.');
+    if (header !== JWT_HEADER || !body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
+    const expected = Buffer.from(this.sign(`${header}.${body}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return { ok: false, reason: 'bad-signature' };
     let decoded: unknown;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
-import { describeStoreContract } from '../../test/support/store-contract';
+import { describeStoreContract, listen } from '../../test/support/store-contract';
 import { sampleComplaint } from '../../test/support/complaint-fixture';
 import { openRedisStore, type RedisConnection, type RedisStore, type RedisStoreOptions } from './redis-store';
 import { LockTimeoutError } from './store';
@@ -194,6 +194,143 @@ describe('RedisStore specifics', () => {
     } finally {
       await subscriber.close();
     }
+  });
+
+  /** Subscribers of a channel as Redis counts them. */
+  const subscribersOf = async (channel: string): Promise<number> => Number((await raw.pubSubNumSub(channel))[channel] ?? 0);
+
+  /**
+   * Waits until Redis reports `count` subscribers. The server drops a closed connection's
+   * subscription on its own schedule, so this waits (bounded) instead of asserting at once.
+   */
+  const untilSubscribers = async (channel: string, count: number, timeoutMs = 5_000): Promise<void> => {
+    const deadline = performance.now() + timeoutMs;
+    let seen = await subscribersOf(channel);
+    while (seen !== count) {
+      if (performance.now() > deadline) throw new Error(`${channel} has ${seen} subscribers, expected ${count}`);
+      await sleep(10);
+      seen = await subscribersOf(channel);
+    }
+  };
+
+  it('keeps a conversation as JSON and its log as a list under the prefix', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix });
+    const record = { conversationId: 'dl-1', userId: 'user-1', createdAt: '2025-03-01T08:00:00.000Z' };
+    await store.conversations.create(record);
+    await store.conversations.append('dl-1', { text: 'one' });
+    await store.conversations.append('dl-1', { text: 'two' });
+    await store.conversations.signal('dl-1', { type: 'typing' });
+    expect(JSON.parse((await raw.get(`${keyPrefix}conversation:dl-1`)) ?? 'null')).toEqual(record);
+    expect(await raw.lRange(`${keyPrefix}conversation-log:dl-1`, 0, -1)).toEqual(['{"text":"one"}', '{"text":"two"}']);
+  });
+
+  it('tells a subscriber on another instance about an append, which it can then read', async () => {
+    const keyPrefix = testPrefix();
+    const a = await open({ keyPrefix });
+    const b = await open({ keyPrefix });
+    await a.conversations.create({ conversationId: 'dl-2', userId: 'user-2', createdAt: '2025-03-01T08:00:00.000Z' });
+    const onB = listen(b, ['dl-2']);
+    expect(await a.conversations.append('dl-2', { type: 'message', text: 'reply from A' })).toBe(1);
+    expect(await a.conversations.append('dl-2', { type: 'message', text: 'second' })).toBe(2);
+    expect(await onB.waitFor(2)).toEqual([
+      { kind: 'appended', conversationId: 'dl-2', watermark: 1 },
+      { kind: 'appended', conversationId: 'dl-2', watermark: 2 },
+    ]);
+    expect(await b.conversations.read('dl-2', 1)).toEqual([{ watermark: 2, activity: { type: 'message', text: 'second' } }]);
+  });
+
+  it('tells a subscriber on another instance about a signal', async () => {
+    const keyPrefix = testPrefix();
+    const a = await open({ keyPrefix });
+    const b = await open({ keyPrefix });
+    await b.conversations.create({ conversationId: 'dl-3', userId: 'user-3', createdAt: '2025-03-01T08:00:00.000Z' });
+    const onA = listen(a, ['dl-3']);
+    await b.conversations.signal('dl-3', { type: 'typing', from: { id: 'bot' } });
+    expect(await onA.waitFor(1)).toEqual([{ kind: 'signal', conversationId: 'dl-3', payload: { type: 'typing', from: { id: 'bot' } } }]);
+    expect(await a.conversations.read('dl-3', 0)).toEqual([]);
+  });
+
+  it('keeps instances with another prefix out of the conversation', async () => {
+    const mine = await open({ keyPrefix: testPrefix() });
+    const other = await open({ keyPrefix: testPrefix() });
+    await other.conversations.create({ conversationId: 'dl-4', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    await mine.conversations.create({ conversationId: 'dl-4', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    const heardByOther = listen(other, ['dl-4']);
+    const heardByMine = listen(mine, ['dl-4']);
+    await mine.conversations.append('dl-4', 'mine');
+    await other.conversations.append('dl-4', 'other');
+    // Published last: a subscriber hears messages in publish order, so a stray event from
+    // the other prefix would arrive before these fences.
+    await mine.conversations.signal('dl-4', 'fence');
+    await other.conversations.signal('dl-4', 'fence');
+    const own = [
+      { kind: 'appended', conversationId: 'dl-4', watermark: 1 },
+      { kind: 'signal', conversationId: 'dl-4', payload: 'fence' },
+    ];
+    expect(await heardByMine.waitFor(2)).toEqual(own);
+    expect(await heardByOther.waitFor(2)).toEqual(own);
+    expect(await mine.conversations.read('dl-4', 0)).toEqual([{ watermark: 1, activity: 'mine' }]);
+  });
+
+  it('reports and ignores malformed messages on the events channel', async () => {
+    const keyPrefix = testPrefix();
+    const errors: Error[] = [];
+    const store = await open({ keyPrefix, onError: (error) => errors.push(error) });
+    const heard = listen(store, ['dl-5']);
+    const channel = `${keyPrefix}conversation-events`;
+    await raw.publish(channel, '{not json');
+    await raw.publish(channel, JSON.stringify({ kind: 'appended', conversationId: 'dl-5' }));
+    await raw.publish(channel, JSON.stringify({ kind: 'signal', conversationId: 'dl-5', payload: 'ok' }));
+    // Messages arrive in publish order: once the valid one is heard, the others were handled.
+    expect(await heard.waitFor(1)).toEqual([{ kind: 'signal', conversationId: 'dl-5', payload: 'ok' }]);
+    expect(errors.map((error) => error.message)).toEqual([
+      `ConversationLog.subscribe: ignored a malformed message on ${channel}`,
+      `ConversationLog.subscribe: ignored a malformed message on ${channel}`,
+    ]);
+  });
+
+  it('reports a listener that throws and still tells the others', async () => {
+    const keyPrefix = testPrefix();
+    const errors: Error[] = [];
+    const store = await open({ keyPrefix, onError: (error) => errors.push(error) });
+    await store.conversations.create({ conversationId: 'dl-6', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    const failure = new Error('socket handler failed');
+    store.conversations.subscribe(() => {
+      throw failure;
+    });
+    const heard = listen(store, ['dl-6']);
+    expect(await store.conversations.append('dl-6', 'x')).toBe(1);
+    await heard.waitFor(1);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toBe('ConversationLog.subscribe: a listener threw on appended of dl-6');
+    expect(errors[0]?.cause).toBe(failure);
+  });
+
+  it('names the conversation when its stored record is corrupt', async () => {
+    const keyPrefix = testPrefix();
+    const store = await open({ keyPrefix });
+    await raw.set(`${keyPrefix}conversation:dl-7`, JSON.stringify({ conversationId: 'dl-7', userId: 'u' }));
+    await expect(store.conversations.get('dl-7')).rejects.toThrow('ConversationLog.get: stored conversation dl-7 is corrupt');
+    await raw.rPush(`${keyPrefix}conversation-log:dl-7`, '{oops');
+    await expect(store.conversations.read('dl-7', 0)).rejects.toThrow('stored activity 1 of conversation dl-7');
+  });
+
+  it('subscribes once per instance when it opens and unsubscribes when it closes', async () => {
+    const keyPrefix = testPrefix();
+    const channel = `${keyPrefix}conversation-events`;
+    const a = await open({ keyPrefix });
+    // Subscribed before open() resolved: no waiting needed for the count.
+    expect(await subscribersOf(channel)).toBe(1);
+    const b = await open({ keyPrefix });
+    expect(await subscribersOf(channel)).toBe(2);
+    a.conversations.subscribe(() => undefined);
+    a.conversations.subscribe(() => undefined);
+    expect(await subscribersOf(channel)).toBe(2);
+    await a.close();
+    await untilSubscribers(channel, 1);
+    await b.close();
+    await untilSubscribers(channel, 0);
   });
 
   it('answers ping and closes twice without error', async () => {

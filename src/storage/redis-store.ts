@@ -4,6 +4,7 @@ import { createClient } from 'redis';
 import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
 import { KeyedMutex } from './keyed-mutex';
+import { RedisConversationLog } from './redis-conversation-log';
 import {
   EtagConflictError,
   LockTimeoutError,
@@ -34,7 +35,8 @@ export interface RedisStoreOptions {
   connectTimeoutMs?: number;
   /**
    * Told about connection trouble after start-up (the client reconnects by itself), failed
-   * lock renewals and releases. Commands that fail still reject on their own.
+   * lock renewals and releases, malformed conversation events and conversation-log listeners
+   * that throw. Commands that fail still reject on their own.
    */
   onError?: (error: Error) => void;
 }
@@ -194,6 +196,11 @@ export class RedisStore implements Store {
   readonly documents: DocumentStore;
   readonly complaints: ComplaintRepository;
   readonly locks: RedisTurnLock;
+  /**
+   * Listening from the moment open() resolves: an event published after that reaches this
+   * instance's subscribers, whichever instance published it.
+   */
+  readonly conversations: RedisConversationLog;
   private readonly url: string;
   private readonly connectTimeoutMs: number;
   private readonly onError: (error: Error) => void;
@@ -209,9 +216,13 @@ export class RedisStore implements Store {
     this.documents = new RedisDocumentStore(client, options.keyPrefix);
     this.complaints = new RedisComplaintRepository(client, options.keyPrefix);
     this.locks = new RedisTurnLock(client, options.keyPrefix, options.lockTtlMs, options.lockWaitMs, this.onError);
+    this.conversations = new RedisConversationLog({ client, keyPrefix: options.keyPrefix, onError: this.onError });
   }
 
-  /** Connects to Redis; rejects within connectTimeoutMs with a clear message when it is unreachable. */
+  /**
+   * Connects to Redis (a command connection and a subscriber for conversation events);
+   * rejects within connectTimeoutMs with a clear message when it is unreachable.
+   */
   static async open(options: RedisStoreOptions): Promise<RedisStore> {
     const lockTtlMs = options.lockTtlMs ?? 30_000;
     const lockWaitMs = options.lockWaitMs ?? 15_000;
@@ -221,7 +232,7 @@ export class RedisStore implements Store {
     // Without a reporter the errors are dropped here; failing commands still reject.
     const onError = options.onError ?? (() => undefined);
     const client = await connectClient(options.url, connectTimeoutMs, onError, 'openRedisStore');
-    return new RedisStore(client, {
+    const store = new RedisStore(client, {
       url: options.url,
       keyPrefix: options.keyPrefix ?? 'hl:',
       lockTtlMs,
@@ -229,6 +240,15 @@ export class RedisStore implements Store {
       connectTimeoutMs,
       onError,
     });
+    try {
+      // Subscribed before open() resolves, so callers never need to wait for readiness and
+      // no event published after start-up is missed.
+      await store.conversations.listen(await store.duplicateClient());
+    } catch (error) {
+      client.destroy();
+      throw error;
+    }
+    return store;
   }
 
   async ping(): Promise<void> {
@@ -244,11 +264,15 @@ export class RedisStore implements Store {
     return connectClient(this.url, this.connectTimeoutMs, this.onError, 'RedisStore.duplicateClient');
   }
 
-  /** Stops lock renewals and closes the connection after pending commands. Safe to call twice. */
+  /**
+   * Stops lock renewals, closes the conversation-events subscriber and then the connection
+   * after pending commands. Safe to call twice.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.locks.stopRenewals();
+    await this.conversations.close();
     if (this.client.isOpen) await this.client.close();
   }
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { describeStoreContract } from '../../test/support/store-contract';
+import { describeStoreContract, listen } from '../../test/support/store-contract';
 import { sampleComplaint } from '../../test/support/complaint-fixture';
 import { ManualClock } from '../util/clock';
 import { openSqliteStore, SQLITE_SCHEMA_VERSION, type SqliteStore } from './sqlite-store';
@@ -55,7 +55,9 @@ describe('SqliteStore specifics', () => {
       expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(raw.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
       const tables = raw.prepare("select name from sqlite_master where type in ('table', 'index') order by name").pluck().all();
-      expect(tables).toEqual(expect.arrayContaining(['complaints', 'complaints_by_user', 'documents']));
+      expect(tables).toEqual(
+        expect.arrayContaining(['complaints', 'complaints_by_user', 'conversation_activities', 'conversations', 'documents']),
+      );
     } finally {
       raw.close();
     }
@@ -138,6 +140,88 @@ describe('SqliteStore specifics', () => {
     release();
     await held;
     expect(ran).toBe(false);
+  });
+
+  it('adds the conversation tables to a database of schema version 1, keeping its data', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.documents.write([{ key: 'older', value: 'kept' }]);
+    await store.close();
+    // Back to what a version-1 build left behind: no conversation tables.
+    const raw = new Database(path.join(dataDir, 'hearline.db'));
+    raw.exec('drop table conversation_activities; drop table conversations;');
+    raw.pragma('user_version = 1');
+    raw.close();
+
+    store = openSqliteStore({ dataDir });
+    expect(store['db'].pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    expect((await store.documents.read(['older'])).get('older')?.value).toBe('kept');
+    await store.conversations.create({ conversationId: 'dl-1', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    expect(await store.conversations.append('dl-1', 'works')).toBe(1);
+  });
+
+  it('keeps the watermark counter and the log in step: a failed append changes neither', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.conversations.create({ conversationId: 'dl-2', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    // A row squatting on watermark 2 makes the second insert fail after the counter moved.
+    store['db'].prepare("insert into conversation_activities values ('dl-2', 2, ?)").run(JSON.stringify('squatter'));
+    const heard = listen(store, ['dl-2']);
+    expect(await store.conversations.append('dl-2', 'first')).toBe(1);
+    // Matched by code: better-sqlite3's error class may come from another test file's realm,
+    // where toThrow would not recognise it as an Error.
+    await expect(store.conversations.append('dl-2', 'second')).rejects.toMatchObject({ code: 'SQLITE_CONSTRAINT_PRIMARYKEY' });
+    expect(store['db'].prepare("select last_watermark from conversations where id = 'dl-2'").pluck().get()).toBe(1);
+    expect(await store.conversations.read('dl-2', 0)).toEqual([
+      { watermark: 1, activity: 'first' },
+      { watermark: 2, activity: 'squatter' },
+    ]);
+    // Only the committed append was told.
+    expect(heard.events).toEqual([{ kind: 'appended', conversationId: 'dl-2', watermark: 1 }]);
+  });
+
+  it('reports a listener that throws through onError, and the append still succeeds', async () => {
+    const errors: Error[] = [];
+    store = openSqliteStore({ dataDir: tempDir(), onError: (error) => errors.push(error) });
+    await store.conversations.create({ conversationId: 'dl-3', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    const failure = new Error('socket handler failed');
+    store.conversations.subscribe(() => {
+      throw failure;
+    });
+    expect(await store.conversations.append('dl-3', 'x')).toBe(1);
+    await store.conversations.signal('dl-3', { type: 'typing' });
+    expect(errors.map((error) => [error.message, error.cause])).toEqual([
+      ['ConversationLog.subscribe: a listener threw on appended of dl-3', failure],
+      ['ConversationLog.subscribe: a listener threw on signal of dl-3', failure],
+    ]);
+  });
+
+  it('gives signal listeners a JSON copy of the payload, as Redis mode would', async () => {
+    store = openSqliteStore({ dataDir: tempDir() });
+    const heard = listen(store, ['dl-4']);
+    const payload = { type: 'typing', at: new Date('2025-03-01T08:00:00.000Z'), dropped: undefined };
+    await store.conversations.signal('dl-4', payload);
+    expect(heard.events).toStrictEqual([
+      { kind: 'signal', conversationId: 'dl-4', payload: { type: 'typing', at: '2025-03-01T08:00:00.000Z' } },
+    ]);
+  });
+
+  it('names the conversation when a stored activity is not JSON', async () => {
+    store = openSqliteStore({ dataDir: tempDir() });
+    await store.conversations.create({ conversationId: 'dl-5', userId: 'u', createdAt: '2025-03-01T08:00:00.000Z' });
+    await store.conversations.append('dl-5', 'fine');
+    store['db'].prepare("update conversation_activities set activity = '{oops' where conversation_id = 'dl-5'").run();
+    await expect(store.conversations.read('dl-5', 0)).rejects.toThrow(
+      'ConversationLog.read: stored activity 1 of conversation dl-5 is not valid JSON',
+    );
+  });
+
+  it('drops its listeners when it closes', async () => {
+    store = openSqliteStore({ dataDir: tempDir() });
+    store.conversations.subscribe(() => undefined);
+    expect(store.conversations['events'].listenerCount('conversation-event')).toBe(1);
+    await store.close();
+    expect(store.conversations['events'].listenerCount('conversation-event')).toBe(0);
   });
 
   it('closes once and then refuses work', async () => {

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
 import { systemClock, type Clock } from '../util/clock';
 import { KeyedMutex } from './keyed-mutex';
+import { SqliteConversationLog } from './sqlite-conversation-log';
 import {
   EtagConflictError,
   TrackingCodeTakenError,
@@ -27,6 +28,8 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number;
   /** Source of the updated_at timestamps. Default the system clock. */
   clock?: Clock;
+  /** Told when a conversation-log listener throws (the append itself succeeds). Default: ignored. */
+  onError?: (error: Error) => void;
 }
 
 /**
@@ -53,6 +56,21 @@ const MIGRATIONS: readonly string[] = [
 
   create index complaints_by_user on complaints (user_id, created_at);
   `,
+  `
+  create table conversations (
+    id text primary key,
+    user_id text not null,
+    created_at text not null,
+    last_watermark integer not null default 0
+  ) strict;
+
+  create table conversation_activities (
+    conversation_id text not null references conversations (id) on delete cascade,
+    watermark integer not null,
+    activity text not null,
+    primary key (conversation_id, watermark)
+  ) strict;
+  `,
 ];
 
 /** Schema version this build writes; a newer database file is refused rather than misread. */
@@ -74,6 +92,7 @@ export class SqliteStore implements Store {
   readonly documents: DocumentStore;
   readonly complaints: ComplaintRepository;
   readonly locks: KeyedMutex;
+  readonly conversations: SqliteConversationLog;
   /** Absolute path of the database file. */
   readonly filePath: string;
   private readonly db: Database.Database;
@@ -97,6 +116,7 @@ export class SqliteStore implements Store {
     this.documents = new SqliteDocumentStore(this.db, clock);
     this.complaints = new SqliteComplaintRepository(this.db);
     this.locks = new KeyedMutex({ waitTimeoutMs: options.lockWaitMs ?? 15_000 });
+    this.conversations = new SqliteConversationLog(this.db, { onError: options.onError });
   }
 
   async ping(): Promise<void> {
@@ -104,6 +124,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.conversations.close();
     if (this.db.open) this.db.close();
   }
 }

@@ -78,7 +78,39 @@ export interface Store {
   readonly documents: DocumentStore;
   readonly complaints: ComplaintRepository;
   readonly locks: TurnLock;
+  readonly conversations: ConversationLog;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** A conversation known to a chat channel (Direct Line), and whose it is. */
+export interface ConversationRecord {
+  conversationId: string;
+  userId: string;
+  createdAt: string;
+}
+
+/** Something that happened in a conversation's log, told to every subscriber on every instance. */
+export type ConversationLogEvent =
+  | { kind: 'appended'; conversationId: string; watermark: number }
+  | { kind: 'signal'; conversationId: string; payload: unknown };
+
+/**
+ * The ordered record of a channel conversation's activities (user messages echoed, bot replies),
+ * read from a watermark, with notifications across instances. Watermarks are 1, 2, 3... per
+ * conversation: the position of the activity in the log.
+ */
+export interface ConversationLog {
+  /** Creates the conversation; false (and nothing changed) when it already exists. */
+  create(record: ConversationRecord): Promise<boolean>;
+  get(conversationId: string): Promise<ConversationRecord | undefined>;
+  /** Appends an activity (any JSON) and returns its watermark; subscribers are then told. */
+  append(conversationId: string, activity: unknown): Promise<number>;
+  /** Activities after `afterWatermark` (0 = from the start), oldest first, at most `limit`. */
+  read(conversationId: string, afterWatermark: number, limit?: number): Promise<Array<{ watermark: number; activity: unknown }>>;
+  /** Tells subscribers something that is not kept (a typing indicator). */
+  signal(conversationId: string, payload: unknown): Promise<void>;
+  /** Hears every event of every conversation; returns the function that stops listening. */
+  subscribe(listener: (event: ConversationLogEvent) => void): () => void;
 }

@@ -1,6 +1,12 @@
 import type { Complaint } from '../../src/domain/complaint';
 import { generateTrackingCode } from '../../src/services/complaints/tracking-code';
-import { EtagConflictError, TrackingCodeTakenError, type Store } from '../../src/storage/store';
+import {
+  EtagConflictError,
+  TrackingCodeTakenError,
+  type ConversationLogEvent,
+  type ConversationRecord,
+  type Store,
+} from '../../src/storage/store';
 import { SeededRandom } from '../../src/util/random';
 
 /**
@@ -377,5 +383,261 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await expect(store.locks.withLock(key, async () => 'after')).resolves.toBe('after');
       });
     });
+
+    describe('conversations', () => {
+      const record = (overrides: Partial<ConversationRecord> = {}): ConversationRecord => ({
+        conversationId: unique('dl-conv'),
+        userId: unique('dl-user'),
+        createdAt: '2025-03-01T08:00:00.000Z',
+        ...overrides,
+      });
+      const created = async (): Promise<string> => {
+        const input = record();
+        expect(await store.conversations.create(input)).toBe(true);
+        return input.conversationId;
+      };
+
+      it('creates a conversation once and finds it', async () => {
+        const first = record();
+        expect(await store.conversations.create(first)).toBe(true);
+        expect(await store.conversations.create({ ...first, userId: unique('intruder') })).toBe(false);
+        expect(await store.conversations.get(first.conversationId)).toEqual(first);
+      });
+
+      it('finds nothing for an unknown conversation', async () => {
+        const id = unique('dl-nobody');
+        expect(await store.conversations.get(id)).toBeUndefined();
+        expect(await store.conversations.read(id, 0)).toEqual([]);
+      });
+
+      it('refuses a record that is not valid, storing nothing', async () => {
+        const bad = record({ createdAt: 'yesterday' });
+        await expect(store.conversations.create(bad)).rejects.toThrow();
+        expect(await store.conversations.get(bad.conversationId)).toBeUndefined();
+      });
+
+      it('appends with watermarks 1..n and reads from any watermark, at most limit', async () => {
+        const id = await created();
+        const watermarks: number[] = [];
+        for (let n = 1; n <= 5; n += 1) watermarks.push(await store.conversations.append(id, { text: `m${n}` }));
+        expect(watermarks).toEqual([1, 2, 3, 4, 5]);
+        const entry = (n: number): { watermark: number; activity: unknown } => ({ watermark: n, activity: { text: `m${n}` } });
+        expect(await store.conversations.read(id, 0)).toEqual([1, 2, 3, 4, 5].map(entry));
+        expect(await store.conversations.read(id, 2)).toEqual([3, 4, 5].map(entry));
+        expect(await store.conversations.read(id, 1, 2)).toEqual([2, 3].map(entry));
+        expect(await store.conversations.read(id, 3, 10)).toEqual([4, 5].map(entry));
+        expect(await store.conversations.read(id, 5)).toEqual([]);
+        expect(await store.conversations.read(id, 9)).toEqual([]);
+        expect(await store.conversations.read(id, 0, 0)).toEqual([]);
+      });
+
+      it('counts watermarks per conversation', async () => {
+        const a = await created();
+        const b = await created();
+        expect(await store.conversations.append(a, 'a1')).toBe(1);
+        expect(await store.conversations.append(a, 'a2')).toBe(2);
+        expect(await store.conversations.append(b, 'b1')).toBe(1);
+        expect(await store.conversations.read(b, 0)).toEqual([{ watermark: 1, activity: 'b1' }]);
+      });
+
+      it('refuses a read range that is not a watermark', async () => {
+        const id = await created();
+        await expect(store.conversations.read(id, -1)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.conversations.read(id, 1.5)).rejects.toBeInstanceOf(RangeError);
+        await expect(store.conversations.read(id, 0, -1)).rejects.toBeInstanceOf(RangeError);
+      });
+
+      it('round-trips any JSON activity', async () => {
+        const id = await created();
+        const activities: unknown[] = [
+          {
+            type: 'message',
+            id: 'act-1',
+            from: { id: 'user-1', role: 'user' },
+            text: '快递还没到 — where is it? "quoted" \\ back\\slash 😀',
+            attachments: [],
+            channelData: { nested: { deep: [1, 2.5, -3, 1e21] }, none: null, yes: true },
+          },
+          'a bare string',
+          42,
+          false,
+          null,
+          [1, 'two', { three: 3 }],
+          {},
+        ];
+        for (const activity of activities) await store.conversations.append(id, activity);
+        const read = await store.conversations.read(id, 0);
+        expect(read.map((entry) => entry.activity)).toEqual(activities);
+        expect(read.map((entry) => entry.watermark)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      });
+
+      it('refuses an activity or signal that is not JSON, storing nothing', async () => {
+        const id = await created();
+        await expect(store.conversations.append(id, undefined)).rejects.toThrow(/JSON/);
+        await expect(store.conversations.signal(id, () => 'typing')).rejects.toThrow(/JSON/);
+        expect(await store.conversations.read(id, 0)).toEqual([]);
+        expect(await store.conversations.append(id, 'first')).toBe(1);
+      });
+
+      it('rejects an append to an unknown conversation, storing nothing', async () => {
+        const input = record();
+        await expect(store.conversations.append(input.conversationId, { text: 'hello?' })).rejects.toThrow(
+          `ConversationLog.append: no conversation ${input.conversationId}`,
+        );
+        expect(await store.conversations.read(input.conversationId, 0)).toEqual([]);
+        // The failed append left no trace: once created, the log starts at 1.
+        expect(await store.conversations.create(input)).toBe(true);
+        expect(await store.conversations.append(input.conversationId, 'now')).toBe(1);
+      });
+
+      it('tells subscribers of every conversation about each append, once it can be read', async () => {
+        const a = await created();
+        const b = await created();
+        const reads: Array<Promise<unknown>> = [];
+        const heard = listen(store, [a, b], (event) => {
+          // Read at once, inside the listener: the activity must already be there.
+          if (event.kind === 'appended') reads.push(store.conversations.read(event.conversationId, event.watermark - 1, 1));
+        });
+        await store.conversations.append(a, { text: 'to a' });
+        await store.conversations.append(b, { text: 'to b' });
+        expect(await heard.waitFor(2)).toEqual([
+          { kind: 'appended', conversationId: a, watermark: 1 },
+          { kind: 'appended', conversationId: b, watermark: 1 },
+        ]);
+        expect(await Promise.all(reads)).toEqual([
+          [{ watermark: 1, activity: { text: 'to a' } }],
+          [{ watermark: 1, activity: { text: 'to b' } }],
+        ]);
+        heard.stop();
+      });
+
+      it('tells subscribers about a signal without storing it', async () => {
+        const id = await created();
+        const heard = listen(store, [id]);
+        await store.conversations.append(id, { type: 'message', text: 'hi' });
+        const typing = { type: 'typing', from: { id: 'bot', role: 'bot' }, locale: 'zh-CN' };
+        await store.conversations.signal(id, typing);
+        expect(await heard.waitFor(2)).toEqual([
+          { kind: 'appended', conversationId: id, watermark: 1 },
+          { kind: 'signal', conversationId: id, payload: typing },
+        ]);
+        expect(await store.conversations.read(id, 0)).toEqual([{ watermark: 1, activity: { type: 'message', text: 'hi' } }]);
+        expect(await store.conversations.append(id, { type: 'message', text: 'next' })).toBe(2);
+        heard.stop();
+      });
+
+      it('stops telling a listener once it unsubscribes', async () => {
+        const id = await created();
+        const leaver: ConversationLogEvent[] = [];
+        const unsubscribe = store.conversations.subscribe((event) => {
+          if (event.conversationId === id) leaver.push(event);
+        });
+        const stayer = listen(store, [id]);
+        await store.conversations.append(id, 1);
+        await stayer.waitFor(1);
+        expect(leaver).toHaveLength(1);
+        unsubscribe();
+        unsubscribe();
+        await store.conversations.append(id, 2);
+        await store.conversations.signal(id, { type: 'typing' });
+        // Both listeners hear an event in the same dispatch, so once the stayer has heard
+        // these two, the leaver would have too.
+        await stayer.waitFor(3);
+        expect(leaver).toHaveLength(1);
+        stayer.stop();
+      });
+
+      it('keeps appending and telling other listeners when a listener throws', async () => {
+        const id = await created();
+        const unsubscribe = store.conversations.subscribe(() => {
+          throw new Error('a broken socket handler');
+        });
+        const heard = listen(store, [id]);
+        await expect(store.conversations.append(id, 'still stored')).resolves.toBe(1);
+        await expect(store.conversations.signal(id, { type: 'typing' })).resolves.toBeUndefined();
+        expect(await heard.waitFor(2)).toEqual([
+          { kind: 'appended', conversationId: id, watermark: 1 },
+          { kind: 'signal', conversationId: id, payload: { type: 'typing' } },
+        ]);
+        unsubscribe();
+        heard.stop();
+      });
+
+      it('gives 50 concurrent appends the watermarks 1..50 exactly once, in order', async () => {
+        const id = await created();
+        const heard = listen(store, [id]);
+        const count = 50;
+        const watermarks = await Promise.all(
+          Array.from({ length: count }, (_, i) => store.conversations.append(id, { i })),
+        );
+        const expected = Array.from({ length: count }, (_, i) => i + 1);
+        expect([...watermarks].sort((x, y) => x - y)).toEqual(expected);
+        const read = await store.conversations.read(id, 0);
+        expect(read.map((entry) => entry.watermark)).toEqual(expected);
+        // Each activity sits at the watermark its own append returned.
+        read.forEach((entry) => expect(entry.activity).toEqual({ i: watermarks.indexOf(entry.watermark) }));
+        const events = await heard.waitFor(count);
+        expect(events.map((event) => (event.kind === 'appended' ? event.watermark : 'signal'))).toEqual(expected);
+        heard.stop();
+      });
+
+      it('keeps conversations after the store is closed and opened again', async () => {
+        const input = record();
+        await store.conversations.create(input);
+        await store.conversations.append(input.conversationId, { kept: '是' });
+        await store.close();
+        store = await open();
+        expect(await store.conversations.get(input.conversationId)).toEqual(input);
+        expect(await store.conversations.read(input.conversationId, 0)).toEqual([{ watermark: 1, activity: { kept: '是' } }]);
+        expect(await store.conversations.append(input.conversationId, 'after reopen')).toBe(2);
+      });
+    });
   });
+}
+
+/** Events one subscriber heard for some conversations, and a way to wait for them. */
+export interface HeardEvents {
+  readonly events: ConversationLogEvent[];
+  /** Resolves with the events once at least `count` arrived; rejects after timeoutMs so a lost event fails the test. */
+  waitFor(count: number, timeoutMs?: number): Promise<ConversationLogEvent[]>;
+  stop(): void;
+}
+
+/**
+ * Subscribes to `store` and keeps the events of the given conversations (tests share a
+ * store, so events of other tests are left out). `also` sees each kept event first.
+ */
+export function listen(store: Store, conversationIds: readonly string[], also?: (event: ConversationLogEvent) => void): HeardEvents {
+  const events: ConversationLogEvent[] = [];
+  const waiters = new Set<{ count: number; resolve: () => void }>();
+  const stop = store.conversations.subscribe((event) => {
+    if (!conversationIds.includes(event.conversationId)) return;
+    also?.(event);
+    events.push(event);
+    for (const waiter of waiters) if (events.length >= waiter.count) waiter.resolve();
+  });
+  return {
+    events,
+    stop,
+    waitFor: (count, timeoutMs = 5_000) =>
+      new Promise<ConversationLogEvent[]>((resolve, reject) => {
+        if (events.length >= count) {
+          resolve(events);
+          return;
+        }
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`heard ${events.length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(events)}`));
+        }, timeoutMs);
+        const waiter = {
+          count,
+          resolve: () => {
+            clearTimeout(timer);
+            waiters.delete(waiter);
+            resolve(events);
+          },
+        };
+        waiters.add(waiter);
+      }),
+  };
 }

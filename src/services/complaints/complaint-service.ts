@@ -22,6 +22,8 @@ export interface ComplaintDraft {
   orderRef: string | null;
   remedy: Remedy;
   contact: Contact;
+  /** Evidence files the customer sent during the intake. */
+  attachments?: string[];
 }
 
 /** Where the complaint came from; the idempotency key makes a retried confirmation harmless. */
@@ -134,6 +136,7 @@ export class ComplaintService {
       firstResponseDueAt: deadlines.firstResponseDueAt.toISOString(),
       resolutionDueAt: deadlines.resolutionDueAt.toISOString(),
       history: [{ status: 'received' as const, at: createdAtIso }],
+      ...(draft.attachments && draft.attachments.length > 0 ? { attachments: draft.attachments } : {}),
     };
 
     for (let attempt = 1; ; attempt += 1) {

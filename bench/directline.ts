@@ -1,0 +1,432 @@
+/**
+ * Direct Line throughput over real sockets: N conversations at once, each started with
+ * POST /v3/directline/conversations, following its streamUrl WebSocket and sending M messages
+ * one after another. A turn's latency runs from just before its POST to the arrival on the
+ * socket of the first bot message whose replyToId is the id the POST returned.
+ *
+ * The same load runs against Hearline's dialogs and against a minimal echo bot on the same
+ * stack (the floor), on each store. Every server is a child process (bench/directline-server.ts)
+ * so that this load generator does not share its event loop.
+ *
+ * Run: npm run bench:directline [-- --conversations 200 --messages 10 --stores sqlite,redis]
+ * Options: --pace-ms 111 (minimum gap between one conversation's POSTs, for the 10/s limit),
+ * --warmup 20 (unmeasured conversations first), --cpu-prof DIR (profile each server),
+ * --reply-timeout-ms, --deadline-s, --redis.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { createClient } from 'redis';
+import WebSocket from 'ws';
+import { z } from 'zod';
+import type { ServerMessage } from './directline-server';
+
+const options = z
+  .object({
+    conversations: z.coerce.number().int().min(1).max(2000),
+    messages: z.coerce.number().int().min(1).max(1000),
+    stores: z.string().transform((list) => list.split(',').map((store) => z.enum(['sqlite', 'redis']).parse(store.trim()))),
+    redis: z.string().regex(/^redis:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/\d+)?$/, 'the benchmark only talks to a local Redis'),
+    paceMs: z.coerce.number().int().min(0).max(10_000),
+    warmup: z.coerce.number().int().min(0).max(2000),
+    replyTimeoutMs: z.coerce.number().int().min(100).max(60_000),
+    deadlineS: z.coerce.number().int().min(1).max(3600),
+    cpuProf: z.string().min(1).optional(),
+  })
+  .parse(
+    (() => {
+      const { values } = parseArgs({
+        options: {
+          conversations: { type: 'string', default: '200' },
+          messages: { type: 'string', default: '10' },
+          stores: { type: 'string', default: 'sqlite,redis' },
+          redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+          'pace-ms': { type: 'string', default: '0' },
+          warmup: { type: 'string', default: '20' },
+          'reply-timeout-ms': { type: 'string', default: '10000' },
+          'deadline-s': { type: 'string', default: '300' },
+          'cpu-prof': { type: 'string' },
+        },
+      });
+      return {
+        ...values,
+        paceMs: values['pace-ms'],
+        replyTimeoutMs: values['reply-timeout-ms'],
+        deadlineS: values['deadline-s'],
+        cpuProf: values['cpu-prof'],
+      };
+    })(),
+  );
+
+/** A realistic loop: a complaint intake to its confirmation, then cancel, repeated. */
+const SCRIPT = ['我要投诉', '耳机用了一周左耳就没声音了', '没有', '维修', '13812345678', '取消'];
+const SECRET = 'bench-directline-secret-0123456789abcdef';
+const HOST = '127.0.0.1';
+
+// ---- the server child ------------------------------------------------------------------------
+
+type Stats = Extract<ServerMessage, { type: 'stats' }>;
+
+/** A Hearline (or echo) server in a child process, reached over IPC. */
+class ServerChild {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {}
+
+  static async start(label: string, echo: boolean, env: Record<string, string>): Promise<ServerChild> {
+    const execArgv = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProf)}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
+    const child = fork(path.join(__dirname, 'directline-server.js'), echo ? ['--echo'] : [], {
+      env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST, DIRECTLINE_SECRET: SECRET, ...env },
+      execArgv,
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
+    const port = await withTimeout<number>(30_000, `${label}: server did not start`, (resolve, reject) => {
+      child.on('message', (message: ServerMessage) => {
+        if (message.type === 'listening') resolve(message.port);
+      });
+      child.once('exit', (code) => reject(new Error(`${label}: server exited with ${code} before listening`)));
+    });
+    return new ServerChild(child, port);
+  }
+
+  /** CPU time and event-loop delay since the previous call. */
+  stats(): Promise<Stats> {
+    return withTimeout<Stats>(10_000, 'server did not report stats', (resolve) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== 'stats') return;
+        this.child.off('message', onMessage);
+        resolve(message);
+      };
+      this.child.on('message', onMessage);
+      this.child.send({ type: 'stats' });
+    });
+  }
+
+  /** Asks the server to close (so a CPU profile gets written); kills it if it does not exit in time. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.send({ type: 'stop' });
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
+
+// ---- the client ------------------------------------------------------------------------------
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+
+/** One JSON POST to the server under test, bounded by a timeout. */
+function postJson(port: number, urlPath: string, bearer: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  const payload = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      {
+        host: HOST,
+        port,
+        path: urlPath,
+        method: 'POST',
+        agent,
+        signal: AbortSignal.timeout(options.replyTimeoutMs),
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), authorization: `Bearer ${bearer}` },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // Not JSON: keep the text for the error report.
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed });
+        });
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(payload);
+  });
+}
+
+const startedSchema = z.object({ conversationId: z.string(), token: z.string(), streamUrl: z.string().startsWith(`ws://${HOST}:`) });
+const postedSchema = z.object({ id: z.string() });
+const frameSchema = z.object({
+  activities: z.array(z.object({ type: z.string(), replyToId: z.string().optional(), from: z.object({ role: z.string().optional() }).optional() })),
+});
+
+/** Why a turn did not count. */
+type Failure = 'http-429' | `http-${number}` | 'post-failed' | 'reply-timeout' | 'socket-closed';
+
+/** One Direct Line conversation driven by the benchmark. */
+class BenchConversation {
+  /** When the first bot message answering each activity id arrived, in performance.now() ms. */
+  private readonly replies = new Map<string, number>();
+  private waiting: { id: string; resolve: (at: number | undefined) => void } | undefined;
+  private closed = false;
+  private lastPostAt = -Infinity;
+
+  private constructor(
+    private readonly port: number,
+    private readonly conversationId: string,
+    private readonly token: string,
+    private readonly socket: WebSocket,
+  ) {
+    socket.on('message', (data: WebSocket.RawData) => this.onFrame(data));
+    socket.on('close', () => {
+      this.closed = true;
+      this.waiting?.resolve(undefined);
+    });
+  }
+
+  static async open(port: number, userId: string): Promise<BenchConversation> {
+    const started = await postJson(port, '/v3/directline/conversations', SECRET, { user: { id: userId }, locale: 'zh-CN' });
+    if (started.status !== 201) throw new Error(`start: HTTP ${started.status} ${JSON.stringify(started.body)}`);
+    const info = startedSchema.parse(started.body);
+    const socket = new WebSocket(info.streamUrl, { perMessageDeflate: false });
+    const conversation = new BenchConversation(port, info.conversationId, info.token, socket);
+    await withTimeout<void>(10_000, 'stream socket did not open', (resolve, reject) => {
+      socket.once('open', () => resolve(undefined));
+      socket.once('error', reject);
+    });
+    return conversation;
+  }
+
+  /** One turn: POST the message, wait for the bot's answer on the socket. Returns ms or why not. */
+  async turn(text: string): Promise<number | Failure> {
+    if (this.closed) return 'socket-closed';
+    const wait = this.lastPostAt + options.paceMs - performance.now();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    const before = performance.now();
+    this.lastPostAt = before;
+    let posted;
+    try {
+      posted = await postJson(this.port, `/v3/directline/conversations/${this.conversationId}/activities`, this.token, { type: 'message', text, from: { id: 'u' }, locale: 'zh-CN' });
+    } catch {
+      return 'post-failed';
+    }
+    if (posted.status !== 200) return `http-${posted.status}`;
+    const { id } = postedSchema.parse(posted.body);
+    // The bot answers before the POST returns, so the reply is usually here already.
+    const arrived = this.replies.get(id) ?? (await this.replyTo(id));
+    if (arrived === undefined) return this.closed ? 'socket-closed' : 'reply-timeout';
+    return arrived - before;
+  }
+
+  close(): void {
+    this.socket.terminate();
+  }
+
+  private replyTo(id: string): Promise<number | undefined> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => finish(undefined), options.replyTimeoutMs);
+      const finish = (at: number | undefined) => {
+        clearTimeout(timer);
+        this.waiting = undefined;
+        resolve(at);
+      };
+      this.waiting = { id, resolve: finish };
+    });
+  }
+
+  private onFrame(data: WebSocket.RawData): void {
+    const at = performance.now();
+    const text = data.toString();
+    if (text === '') return; // keep-alive
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return; // not a frame this benchmark understands; a missing reply shows up as a timeout
+    }
+    const frame = frameSchema.safeParse(json);
+    if (!frame.success) return;
+    for (const activity of frame.data.activities) {
+      if (activity.type !== 'message' || activity.from?.role !== 'bot' || !activity.replyToId) continue;
+      if (this.replies.has(activity.replyToId)) continue;
+      this.replies.set(activity.replyToId, at);
+      if (this.waiting?.id === activity.replyToId) this.waiting.resolve(at);
+    }
+  }
+}
+
+// ---- one measured run ------------------------------------------------------------------------
+
+interface Row {
+  bot: 'hearline' | 'echo';
+  store: 'sqlite' | 'redis';
+  turns: number;
+  perSecond: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  failures: Map<string, number>;
+  serverCpuPercent: number;
+  clientCpuPercent: number;
+  loopDelayP99: number;
+  loopDelayMax: number;
+}
+
+/** Opens `count` conversations at once and runs `messages` turns in each; returns latencies and failures. */
+async function drive(port: number, count: number, messages: number, tag: string, deadline: { passed: boolean }) {
+  const opened = await Promise.all(Array.from({ length: count }, (_, c) => BenchConversation.open(port, `${tag}${c}`)));
+  return {
+    opened,
+    run: async () => {
+      const latencies: number[] = [];
+      const failures = new Map<string, number>();
+      const started = performance.now();
+      await Promise.all(
+        opened.map(async (conversation) => {
+          for (let m = 0; m < messages && !deadline.passed; m += 1) {
+            const result = await conversation.turn(SCRIPT[m % SCRIPT.length] ?? '');
+            if (typeof result === 'number') latencies.push(result);
+            else failures.set(result, (failures.get(result) ?? 0) + 1);
+          }
+        }),
+      );
+      const seconds = (performance.now() - started) / 1000;
+      for (const conversation of opened) conversation.close();
+      return { latencies, failures, seconds };
+    },
+  };
+}
+
+async function measure(bot: Row['bot'], store: Row['store'], env: Record<string, string>): Promise<Row> {
+  const label = `${bot}-${store}`;
+  const server = await ServerChild.start(label, bot === 'echo', env);
+  try {
+    const deadline = { passed: false };
+    if (options.warmup > 0) {
+      // Warm-up: JIT, prepared statements and connection pools, not measured.
+      const warm = await drive(server.port, Math.min(options.warmup, options.conversations), SCRIPT.length, 'warm', deadline);
+      await warm.run();
+    }
+    const load = await drive(server.port, options.conversations, options.messages, 'bench', deadline);
+    await server.stats(); // resets the server's counters: what follows is the measured phase only
+    const clientCpuBefore = process.cpuUsage();
+    const timer = setTimeout(() => (deadline.passed = true), options.deadlineS * 1000);
+    const { latencies, failures, seconds } = await load.run();
+    clearTimeout(timer);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const serverStats = await server.stats();
+    latencies.sort((a, b) => a - b);
+    const errors = [...failures.values()].reduce((sum, n) => sum + n, 0);
+    if (deadline.passed) failures.set('deadline-passed', 1);
+    return {
+      bot,
+      store,
+      turns: latencies.length,
+      perSecond: latencies.length / seconds,
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      errors,
+      failures,
+      serverCpuPercent: ((serverStats.cpuUserMs + serverStats.cpuSystemMs) / (seconds * 1000)) * 100,
+      clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / (seconds * 1000)) * 100,
+      loopDelayP99: serverStats.loopDelayP99Ms,
+      loopDelayMax: serverStats.loopDelayMaxMs,
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Resolves or rejects through the callbacks, or rejects with `message` after `ms`. */
+function withTimeout<T>(ms: number, message: string, body: (resolve: (value: T) => void, reject: (error: unknown) => void) => void): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${message} within ${ms} ms`)), ms);
+    body(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+async function deleteRedisKeys(prefix: string): Promise<void> {
+  const client = createClient({ url: options.redis, socket: { connectTimeout: 5_000, reconnectStrategy: false } });
+  await client.connect();
+  try {
+    for await (const keys of client.scanIterator({ MATCH: `${prefix}*`, COUNT: 1000 })) if (keys.length > 0) await client.del(keys);
+  } finally {
+    await client.quit();
+  }
+}
+
+// ---- main ------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  const rows: Row[] = [];
+  for (const store of options.stores) {
+    for (const bot of ['hearline', 'echo'] as const) {
+      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-dlbench-'));
+      const prefix = `hl-dlbench-${process.pid}-${bot}:`;
+      const env: Record<string, string> = store === 'redis' ? { DATA_DIR: dataDir, REDIS_URL: options.redis, REDIS_KEY_PREFIX: prefix } : { DATA_DIR: dataDir };
+      try {
+        process.stderr.write(`running ${bot} on ${store} ...\n`);
+        rows.push(await measure(bot, store, env));
+      } finally {
+        fs.rmSync(dataDir, { recursive: true, force: true });
+        if (store === 'redis') await deleteRedisKeys(prefix);
+      }
+    }
+  }
+  agent.destroy();
+  report(rows);
+}
+
+function report(rows: Row[]): void {
+  const cpus = os.cpus();
+  console.log(
+    `\nDirect Line over WebSockets: ${options.conversations} conversations x ${options.messages} messages, ` +
+      `pace ${options.paceMs} ms, warm-up ${options.warmup} conversations; node ${process.version}, ` +
+      `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`,
+  );
+  console.log('| bot      | store  | conversations | turns | turns/s | p50 ms | p99 ms | errors |');
+  console.log('|----------|--------|--------------:|------:|--------:|-------:|-------:|-------:|');
+  for (const row of rows) {
+    console.log(
+      `| ${row.bot.padEnd(8)} | ${row.store.padEnd(6)} | ${String(options.conversations).padStart(13)} | ${String(row.turns).padStart(5)} | ` +
+        `${row.perSecond.toFixed(0).padStart(7)} | ${row.p50.toFixed(1).padStart(6)} | ${row.p99.toFixed(1).padStart(6)} | ${String(row.errors).padStart(6)} |`,
+    );
+  }
+  console.log('\n| store  | hearline/echo turns/s |');
+  console.log('|--------|----------------------:|');
+  for (const store of options.stores) {
+    const bot = rows.find((row) => row.store === store && row.bot === 'hearline');
+    const echo = rows.find((row) => row.store === store && row.bot === 'echo');
+    if (bot && echo && echo.perSecond > 0) console.log(`| ${store.padEnd(6)} | ${(bot.perSecond / echo.perSecond).toFixed(2).padStart(21)} |`);
+  }
+  console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | failures |');
+  console.log('|----------|--------|-------------:|-------------:|-------------------------------:|----------|');
+  for (const row of rows) {
+    const failures = [...row.failures].map(([kind, n]) => `${kind}: ${n}`).join(', ') || '-';
+    console.log(
+      `| ${row.bot.padEnd(8)} | ${row.store.padEnd(6)} | ${row.serverCpuPercent.toFixed(0).padStart(12)} | ${row.clientCpuPercent.toFixed(0).padStart(12)} | ` +
+        `${`${row.loopDelayP99.toFixed(1)} / ${row.loopDelayMax.toFixed(1)}`.padStart(30)} | ${failures} |`,
+    );
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

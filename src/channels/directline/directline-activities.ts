@@ -1,0 +1,79 @@
+import type { MessageReply } from '../../core/activity';
+
+/** The channel id Web Chat conversations carry in our state keys and activities. */
+export const DIRECTLINE_CHANNEL = 'directline';
+
+const BOT = { id: 'hearline', name: 'Hearline', role: 'bot' as const };
+
+/** A Bot Framework activity as Direct Line clients receive it. */
+export interface DirectLineActivity {
+  type: string;
+  id?: string;
+  timestamp: string;
+  channelId: typeof DIRECTLINE_CHANNEL;
+  conversation: { id: string };
+  from: { id: string; name?: string; role: 'user' | 'bot' };
+  text?: string;
+  speak?: string;
+  locale?: string;
+  inputHint?: string;
+  textFormat?: 'markdown' | 'plain';
+  suggestedActions?: { to: string[]; actions: Array<{ type: 'imBack'; title: string; value: string }> };
+  channelData?: Record<string, unknown>;
+  replyToId?: string;
+  attachments?: Array<{ contentType: string; contentUrl: string; name: string }>;
+}
+
+/** The activity id of the log entry at `watermark`: Azure's `<conversation>|<seq>` form. */
+export function activityId(conversationId: string, watermark: number): string {
+  return `${conversationId}|${String(watermark).padStart(7, '0')}`;
+}
+
+/** The customer's message as echoed back: Web Chat marks it sent when this arrives. */
+export function userEcho(input: {
+  conversationId: string;
+  userId: string;
+  userName?: string;
+  text: string;
+  locale?: string;
+  clientActivityId?: string;
+  attachments?: Array<{ contentType: string; contentUrl: string; name: string }>;
+  at: Date;
+}): DirectLineActivity {
+  return {
+    type: 'message',
+    timestamp: input.at.toISOString(),
+    channelId: DIRECTLINE_CHANNEL,
+    conversation: { id: input.conversationId },
+    from: { id: input.userId, name: input.userName, role: 'user' },
+    text: input.text,
+    locale: input.locale,
+    ...(input.clientActivityId ? { channelData: { clientActivityID: input.clientActivityId } } : {}),
+    ...(input.attachments && input.attachments.length > 0 ? { attachments: input.attachments } : {}),
+  };
+}
+
+/** A bot reply; choices become suggested-action buttons addressed to the customer. */
+export function botMessage(conversationId: string, userId: string, reply: MessageReply, at: Date, replyToId?: string): DirectLineActivity {
+  return {
+    type: 'message',
+    timestamp: at.toISOString(),
+    channelId: DIRECTLINE_CHANNEL,
+    conversation: { id: conversationId },
+    from: BOT,
+    text: reply.text,
+    speak: reply.speak,
+    locale: reply.locale,
+    textFormat: 'markdown',
+    inputHint: reply.expectsInput ? 'expectingInput' : 'acceptingInput',
+    ...(reply.choices.length > 0
+      ? { suggestedActions: { to: [userId], actions: reply.choices.map((choice) => ({ type: 'imBack' as const, title: choice, value: choice })) } }
+      : {}),
+    ...(replyToId ? { replyToId } : {}),
+  };
+}
+
+/** The bot is typing: sent over the socket only, never stored. */
+export function botTyping(conversationId: string, at: Date): DirectLineActivity {
+  return { type: 'typing', timestamp: at.toISOString(), channelId: DIRECTLINE_CHANNEL, conversation: { id: conversationId }, from: BOT };
+}

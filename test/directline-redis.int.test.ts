@@ -1,0 +1,82 @@
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import { createClient } from 'redis';
+import { createApp, type HearlineApp } from '../src/app';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logging/logger';
+import { RecordingClient } from './support/directline-client';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+const SECRET = 'shared-directline-secret-0123456789abcdef';
+
+/**
+ * Two Hearline instances on one Redis: the customer's WebSocket is on A while their messages
+ * are posted to B, and a reconnect to B resumes from the watermark with nothing lost or repeated.
+ */
+describe('Direct Line across two instances on Redis', () => {
+  const prefix = `hl-dl-${randomBytes(4).toString('hex')}:`;
+  const apps: HearlineApp[] = [];
+  const bases: string[] = [];
+  const clients: RecordingClient[] = [];
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i += 1) {
+      const app = await createApp(
+        loadConfig({ REDIS_URL, REDIS_KEY_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', DIRECTLINE_SECRET: SECRET, DATA_DIR: '/nonexistent' }),
+        { logger: createLogger('silent') },
+      );
+      const server: Server = await app.listen();
+      const address = server.address();
+      apps.push(app);
+      bases.push(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
+    }
+  });
+
+  afterAll(async () => {
+    for (const client of clients) client.end();
+    for (const app of apps) await app.close();
+    const redis = createClient({ url: REDIS_URL });
+    await redis.connect();
+    for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length > 0) await redis.del(keys);
+    await redis.quit();
+  });
+
+  it('delivers a reply to the socket on A when the message is posted to B, and resumes on B', async () => {
+    const [a, b] = bases as [string, string];
+    const generated = (await (await fetch(`${a}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })).json()) as {
+      token: string;
+      conversationId: string;
+      userId: string;
+    };
+    const onA = new RecordingClient({ domain: `${a}/v3/directline`, token: generated.token, locale: 'en-US' });
+    clients.push(onA);
+    await onA.waitFor(() => onA.botTexts().length >= 1);
+
+    // Posted to B, with A's token: the reply must come through A's socket.
+    const posted = await fetch(`${b}/v3/directline/conversations/${generated.conversationId}/activities`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${generated.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ type: 'message', text: 'I want to complain', channelData: { clientActivityID: 'client-1' } }),
+    });
+    expect(posted.status).toBe(200);
+    await onA.waitFor(() => onA.botTexts().length >= 3);
+    expect(onA.botTexts().slice(1)).toEqual([
+      "I'm sorry you've had a bad experience. Let me record your complaint so the right person follows it up.",
+      'Please tell me what happened: which product or service, when, and what went wrong.',
+    ]);
+    const echo = onA.received.find((activity) => activity.from.role === 'user');
+    expect(echo?.channelData).toEqual({ clientActivityID: 'client-1' });
+
+    // Reconnect to B from the watermark A reached.
+    const watermark = String(onA.received.length);
+    onA.end();
+    const onB = new RecordingClient({ domain: `${b}/v3/directline`, token: generated.token, conversationId: generated.conversationId, watermark });
+    clients.push(onB);
+    const next = await onB.ask('The kettle leaks from the bottom', generated.userId);
+    expect(next).toEqual(['What\'s the order or reference number? If you don\'t have one, reply "none".']);
+    // Nothing before the watermark came again, and every activity id arrived once.
+    expect(onB.botTexts().filter((text) => text.startsWith("I'm sorry"))).toEqual([]);
+    const ids = [...onA.received, ...onB.received].map((activity) => activity.id).filter(Boolean);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
