@@ -1,40 +1,30 @@
 import { randomBytes } from 'node:crypto';
-import type { Server } from 'node:http';
 import { createClient } from 'redis';
-import { createApp, type HearlineApp } from '../src/app';
-import { loadConfig } from '../src/config';
-import { createLogger } from '../src/logging/logger';
 import { RecordingClient } from './support/directline-client';
+import { startServer, type ServerProcess } from './support/server-process';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SECRET = 'shared-directline-secret-0123456789abcdef';
 
 /**
- * Two Hearline instances on one Redis: the customer's WebSocket is on A while their messages
+ * Two Hearline server processes on one Redis: the customer's WebSocket is on A while their messages
  * are posted to B, and a reconnect to B resumes from the watermark with nothing lost or repeated.
  */
 describe('Direct Line across two instances on Redis', () => {
   const prefix = `hl-dl-${randomBytes(4).toString('hex')}:`;
-  const apps: HearlineApp[] = [];
+  const servers: ServerProcess[] = [];
   const bases: string[] = [];
   const clients: RecordingClient[] = [];
 
   beforeAll(async () => {
-    for (let i = 0; i < 2; i += 1) {
-      const app = await createApp(
-        loadConfig({ REDIS_URL, REDIS_KEY_PREFIX: prefix, PORT: '0', HOST: '127.0.0.1', DIRECTLINE_SECRET: SECRET, DATA_DIR: '/nonexistent' }),
-        { logger: createLogger('silent') },
-      );
-      const server: Server = await app.listen();
-      const address = server.address();
-      apps.push(app);
-      bases.push(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`);
-    }
+    const env = { REDIS_URL, REDIS_KEY_PREFIX: prefix, DIRECTLINE_SECRET: SECRET, DATA_DIR: '/nonexistent-not-used' };
+    servers.push(...(await Promise.all([startServer(env), startServer(env)])));
+    bases.push(...servers.map((server) => server.url));
   });
 
   afterAll(async () => {
     for (const client of clients) client.end();
-    for (const app of apps) await app.close();
+    await Promise.all(servers.map((server) => server.stop()));
     const redis = createClient({ url: REDIS_URL });
     await redis.connect();
     for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length > 0) await redis.del(keys);

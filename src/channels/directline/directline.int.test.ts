@@ -159,6 +159,47 @@ describe('Direct Line 3.0 with the official client (botframework-directlinejs)',
       expect(Number(retryAfter)).toBeGreaterThanOrEqual(1);
     });
 
+    it('refreshes a token: same conversation, new expiry; a secret cannot be refreshed', async () => {
+      const a = await started();
+      const res = await post(`${base}/v3/directline/tokens/refresh`, a.token, '');
+      expect(res.status).toBe(200);
+      const refreshed = (await res.json()) as { conversationId: string; token: string; expires_in: number };
+      expect(refreshed.conversationId).toBe(a.conversationId);
+      expect(refreshed.expires_in).toBe(1800);
+      const ok = await post(`${base}/v3/directline/conversations/${a.conversationId}/activities`, refreshed.token, JSON.stringify({ type: 'typing' }));
+      expect(ok.status).toBe(200);
+      await expectError(await post(`${base}/v3/directline/tokens/refresh`, SECRET, ''), 403, 'FORBIDDEN');
+    });
+
+    it('keeps one socket per conversation, sends typing while the bot works, then the replies', async () => {
+      const a = await started();
+      const frames: Array<{ activities?: Array<{ type: string; from: { role: string } }> }> = [];
+      const first = new WebSocket(a.streamUrl);
+      first.on('message', (data) => {
+        const text = data.toString();
+        if (text) frames.push(JSON.parse(text) as (typeof frames)[number]);
+      });
+      await new Promise((resolve) => first.once('open', resolve));
+      const res = await post(`${base}/v3/directline/conversations/${a.conversationId}/activities`, a.token, JSON.stringify({ type: 'message', text: 'hello' }));
+      expect(res.status).toBe(200);
+      const deadline = Date.now() + 5000;
+      const kinds = () => frames.flatMap((frame) => frame.activities ?? []).map((activity) => `${activity.from.role}:${activity.type}`);
+      while (!kinds().includes('bot:message') || kinds().filter((kind) => kind === 'bot:message').length < 2) {
+        if (Date.now() > deadline) throw new Error(`no reply on the socket: ${kinds().join(', ')}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // The greeting (bot), the echo (user), typing, then the reply.
+      const afterEcho = kinds().slice(kinds().indexOf('user:message') + 1);
+      expect(afterEcho[0]).toBe('bot:typing');
+      expect(afterEcho).toContain('bot:message');
+
+      const reconnect = (await (await fetch(`${base}/v3/directline/conversations/${a.conversationId}?watermark=0`, { headers: { authorization: `Bearer ${a.token}` } })).json()) as { streamUrl: string };
+      const closed = new Promise<number>((resolve) => first.once('close', (code) => resolve(code)));
+      const second = new WebSocket(reconnect.streamUrl);
+      expect(await closed).toBe(4001);
+      second.close();
+    });
+
     it('refuses a stream URL with a wrong token or for another conversation', async () => {
       const a = await started();
       const b = await started();
