@@ -6,9 +6,13 @@
  * Talks to its parent over the IPC channel only:
  * - sends `{ type: 'listening', port }` once it serves;
  * - answers `{ type: 'stats' }` with its CPU time and event-loop delay since the last `stats`;
- * - on `{ type: 'stop' }` (or when the parent goes away) closes the app and exits, so that
- *   `--cpu-prof` can write its profile.
+ * - on `{ type: 'profile-start' }` starts the V8 CPU profiler, on `{ type: 'profile-stop', file }`
+ *   writes the profile (a .cpuprofile that Chrome DevTools opens) and answers `profiled`, so a
+ *   profile covers the measured phase only, not start-up and warm-up;
+ * - on `{ type: 'stop' }` (or when the parent goes away) closes the app and exits.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
@@ -17,12 +21,13 @@ import type { BotGateway, MessageReply } from '../src/core/activity';
 import { createLogger } from '../src/logging/logger';
 
 /** Messages the parent sends. */
-type ParentMessage = { type: 'stats' } | { type: 'stop' };
+export type ParentMessage = { type: 'stats' } | { type: 'profile-start' } | { type: 'profile-stop'; file: string } | { type: 'stop' };
 
 /** Messages this process sends to the parent. */
 export type ServerMessage =
   | { type: 'listening'; port: number }
   | { type: 'stats'; cpuUserMs: number; cpuSystemMs: number; loopDelayP50Ms: number; loopDelayP99Ms: number; loopDelayMaxMs: number }
+  | { type: 'profiled'; ok: boolean }
   | { type: 'stopped' };
 
 /** The floor: same HTTP, Direct Line, log, store and sockets, but no dialogs and no turn state. */
@@ -35,7 +40,32 @@ const echoGateway: BotGateway = {
 };
 
 function isParentMessage(value: unknown): value is ParentMessage {
-  return typeof value === 'object' && value !== null && 'type' in value && (value.type === 'stats' || value.type === 'stop');
+  if (typeof value !== 'object' || value === null || !('type' in value)) return false;
+  if (value.type === 'profile-stop') return 'file' in value && typeof value.file === 'string';
+  return value.type === 'stats' || value.type === 'profile-start' || value.type === 'stop';
+}
+
+/** The V8 profiler of this process, driven through the inspector protocol. */
+class Profiler {
+  private readonly session = new Session();
+
+  async start(): Promise<void> {
+    this.session.connect();
+    await this.post('Profiler.enable');
+    await this.post('Profiler.start');
+  }
+
+  async stop(file: string): Promise<void> {
+    const result = await this.post('Profiler.stop');
+    const profile = typeof result === 'object' && result !== null && 'profile' in result ? result.profile : undefined;
+    if (profile === undefined) throw new Error('Profiler.stop returned no profile');
+    writeFileSync(file, JSON.stringify(profile));
+    this.session.disconnect();
+  }
+
+  private post(method: string): Promise<unknown> {
+    return new Promise((resolve, reject) => this.session.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  }
 }
 
 async function main(): Promise<void> {
@@ -52,6 +82,7 @@ async function main(): Promise<void> {
   loopDelay.enable();
   let cpuSince = process.cpuUsage();
 
+  let profiler: Profiler | undefined;
   let stopping = false;
   const stop = () => {
     if (stopping) return;
@@ -75,6 +106,23 @@ async function main(): Promise<void> {
     if (!isParentMessage(message)) return;
     if (message.type === 'stop') {
       stop();
+      return;
+    }
+    if (message.type === 'profile-start') {
+      profiler = new Profiler();
+      profiler.start().catch((error: unknown) => process.stderr.write(`directline-server: profiler did not start: ${String(error)}\n`));
+      return;
+    }
+    if (message.type === 'profile-stop') {
+      const running = profiler;
+      profiler = undefined;
+      (running ? running.stop(message.file) : Promise.reject(new Error('no profile running'))).then(
+        () => send({ type: 'profiled', ok: true }),
+        (error: unknown) => {
+          process.stderr.write(`directline-server: profile failed: ${String(error)}\n`);
+          send({ type: 'profiled', ok: false });
+        },
+      );
       return;
     }
     const cpu = process.cpuUsage(cpuSince);

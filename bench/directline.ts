@@ -9,9 +9,10 @@
  * so that this load generator does not share its event loop.
  *
  * Run: npm run bench:directline [-- --conversations 200 --messages 10 --stores sqlite,redis]
- * Options: --pace-ms 111 (minimum gap between one conversation's POSTs, for the 10/s limit),
- * --warmup 20 (unmeasured conversations first), --cpu-prof DIR (profile each server),
- * --reply-timeout-ms, --deadline-s, --redis.
+ * Options: --pace-ms 111 (minimum gap between one conversation's POSTs, e.g. to stay under the
+ * 10 messages/s limit) or --rate 300 (offer 300 turns/s in total instead of a closed loop),
+ * --warmup 20 (unmeasured conversations first), --cpu-prof DIR (profile each server's measured
+ * phase), --reply-timeout-ms 10000, --deadline-s 300 (per measured phase), --redis URL (local only).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,44 +24,49 @@ import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
 import { z } from 'zod';
-import type { ServerMessage } from './directline-server';
+import type { ParentMessage, ServerMessage } from './directline-server';
 
+const { values: args } = parseArgs({
+  options: {
+    conversations: { type: 'string', default: '200' },
+    messages: { type: 'string', default: '10' },
+    stores: { type: 'string', default: 'sqlite,redis' },
+    redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
+    'pace-ms': { type: 'string', default: '0' },
+    rate: { type: 'string' },
+    warmup: { type: 'string', default: '20' },
+    'reply-timeout-ms': { type: 'string', default: '10000' },
+    'deadline-s': { type: 'string', default: '300' },
+    'cpu-prof': { type: 'string' },
+  },
+});
 const options = z
   .object({
     conversations: z.coerce.number().int().min(1).max(2000),
     messages: z.coerce.number().int().min(1).max(1000),
     stores: z.string().transform((list) => list.split(',').map((store) => z.enum(['sqlite', 'redis']).parse(store.trim()))),
     redis: z.string().regex(/^redis:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/\d+)?$/, 'the benchmark only talks to a local Redis'),
-    paceMs: z.coerce.number().int().min(0).max(10_000),
+    paceMs: z.coerce.number().int().min(0).max(60_000),
+    rate: z.coerce.number().positive().max(100_000).optional(),
     warmup: z.coerce.number().int().min(0).max(2000),
     replyTimeoutMs: z.coerce.number().int().min(100).max(60_000),
     deadlineS: z.coerce.number().int().min(1).max(3600),
     cpuProf: z.string().min(1).optional(),
   })
-  .parse(
-    (() => {
-      const { values } = parseArgs({
-        options: {
-          conversations: { type: 'string', default: '200' },
-          messages: { type: 'string', default: '10' },
-          stores: { type: 'string', default: 'sqlite,redis' },
-          redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
-          'pace-ms': { type: 'string', default: '0' },
-          warmup: { type: 'string', default: '20' },
-          'reply-timeout-ms': { type: 'string', default: '10000' },
-          'deadline-s': { type: 'string', default: '300' },
-          'cpu-prof': { type: 'string' },
-        },
-      });
-      return {
-        ...values,
-        paceMs: values['pace-ms'],
-        replyTimeoutMs: values['reply-timeout-ms'],
-        deadlineS: values['deadline-s'],
-        cpuProf: values['cpu-prof'],
-      };
-    })(),
-  );
+  .parse({
+    ...args,
+    paceMs: args['pace-ms'],
+    replyTimeoutMs: args['reply-timeout-ms'],
+    deadlineS: args['deadline-s'],
+    cpuProf: args['cpu-prof'],
+  });
+
+/**
+ * Minimum gap between one conversation's POSTs. `--rate R` offers R turns/s in total, spread
+ * evenly over the conversations (a gap of N/R s each, overriding `--pace-ms`); otherwise
+ * `--pace-ms`, 0 = back to back.
+ */
+const paceMs = options.rate === undefined ? options.paceMs : (options.conversations * 1000) / options.rate;
 
 /** A realistic loop: a complaint intake to its confirmation, then cancel, repeated. */
 const SCRIPT = ['我要投诉', '耳机用了一周左耳就没声音了', '没有', '维修', '13812345678', '取消'];
@@ -79,10 +85,9 @@ class ServerChild {
   ) {}
 
   static async start(label: string, echo: boolean, env: Record<string, string>): Promise<ServerChild> {
-    const execArgv = options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProf)}`, `--cpu-prof-name=${label}.cpuprofile`] : [];
     const child = fork(path.join(__dirname, 'directline-server.js'), echo ? ['--echo'] : [], {
       env: { NODE_ENV: 'production', LOG_LEVEL: 'silent', PORT: '0', HOST, DIRECTLINE_SECRET: SECRET, ...env },
-      execArgv,
+      execArgv: [], // not the parent's flags: a profiled or inspected load generator must not profile the server
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     });
     const port = await withTimeout<number>(30_000, `${label}: server did not start`, (resolve, reject) => {
@@ -103,15 +108,37 @@ class ServerChild {
         resolve(message);
       };
       this.child.on('message', onMessage);
-      this.child.send({ type: 'stats' });
+      const request: ParentMessage = { type: 'stats' };
+      this.child.send(request);
+    });
+  }
+
+  /** Starts the server's CPU profiler (the measured phase only: no start-up, no warm-up). */
+  startProfile(): void {
+    const message: ParentMessage = { type: 'profile-start' };
+    this.child.send(message);
+  }
+
+  /** Stops the profiler and waits until the server has written `file`. */
+  stopProfile(file: string): Promise<boolean> {
+    return withTimeout<boolean>(30_000, 'server did not write its profile', (resolve) => {
+      const onMessage = (message: ServerMessage) => {
+        if (message.type !== 'profiled') return;
+        this.child.off('message', onMessage);
+        resolve(message.ok);
+      };
+      this.child.on('message', onMessage);
+      const request: ParentMessage = { type: 'profile-stop', file };
+      this.child.send(request);
     });
   }
 
   /** Asks the server to close (so a CPU profile gets written); kills it if it does not exit in time. */
   async stop(): Promise<void> {
-    if (this.child.exitCode !== null) return;
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    this.child.send({ type: 'stop' });
+    const request: ParentMessage = { type: 'stop' };
+    this.child.send(request);
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(timer);
@@ -120,10 +147,30 @@ class ServerChild {
 
 // ---- the client ------------------------------------------------------------------------------
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+/**
+ * Keep-alive connections, as a browser holds them. Idle ones are dropped after 4 s, before the
+ * server's 5-second keep-alive timeout closes them under a request.
+ */
+const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, timeout: 4_000 });
+
+/** Requests sent again because a kept-alive connection was closed by the server as we reused it. */
+let staleSocketRetries = 0;
 
 /** One JSON POST to the server under test, bounded by a timeout. */
-function postJson(port: number, urlPath: string, bearer: string, body: unknown): Promise<{ status: number; body: unknown }> {
+async function postJson(port: number, urlPath: string, bearer: string, body: unknown): Promise<{ status: number; body: unknown }> {
+  try {
+    return await postJsonOnce(port, urlPath, bearer, body);
+  } catch (error) {
+    // The one case Node's documentation says to retry: the server never saw the request.
+    if (!(error instanceof StaleSocketError)) throw error;
+    staleSocketRetries += 1;
+    return postJsonOnce(port, urlPath, bearer, body);
+  }
+}
+
+class StaleSocketError extends Error {}
+
+function postJsonOnce(port: number, urlPath: string, bearer: string, body: unknown): Promise<{ status: number; body: unknown }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -152,7 +199,9 @@ function postJson(port: number, urlPath: string, bearer: string, body: unknown):
         res.on('error', reject);
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      reject(req.reusedSocket && error.code === 'ECONNRESET' ? new StaleSocketError('kept-alive connection closed by the server', { cause: error }) : error);
+    });
     req.end(payload);
   });
 }
@@ -164,7 +213,7 @@ const frameSchema = z.object({
 });
 
 /** Why a turn did not count. */
-type Failure = 'http-429' | `http-${number}` | 'post-failed' | 'reply-timeout' | 'socket-closed';
+type Failure = `http-${number}` | 'post-failed' | 'bad-response' | 'reply-timeout' | 'socket-closed';
 
 /** One Direct Line conversation driven by the benchmark. */
 class BenchConversation {
@@ -203,7 +252,7 @@ class BenchConversation {
   /** One turn: POST the message, wait for the bot's answer on the socket. Returns ms or why not. */
   async turn(text: string): Promise<number | Failure> {
     if (this.closed) return 'socket-closed';
-    const wait = this.lastPostAt + options.paceMs - performance.now();
+    const wait = this.lastPostAt + paceMs - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const before = performance.now();
     this.lastPostAt = before;
@@ -214,7 +263,9 @@ class BenchConversation {
       return 'post-failed';
     }
     if (posted.status !== 200) return `http-${posted.status}`;
-    const { id } = postedSchema.parse(posted.body);
+    const reply = postedSchema.safeParse(posted.body);
+    if (!reply.success) return 'bad-response';
+    const { id } = reply.data;
     // The bot answers before the POST returns, so the reply is usually here already.
     const arrived = this.replies.get(id) ?? (await this.replyTo(id));
     if (arrived === undefined) return this.closed ? 'socket-closed' : 'reply-timeout';
@@ -273,6 +324,8 @@ interface Row {
   clientCpuPercent: number;
   loopDelayP99: number;
   loopDelayMax: number;
+  /** The machine's 1-minute load average as the measured phase began (other work on the cores). */
+  loadAverage: number;
 }
 
 /** Opens `count` conversations at once and runs `messages` turns in each; returns latencies and failures. */
@@ -285,7 +338,9 @@ async function drive(port: number, count: number, messages: number, tag: string,
       const failures = new Map<string, number>();
       const started = performance.now();
       await Promise.all(
-        opened.map(async (conversation) => {
+        opened.map(async (conversation, index) => {
+          // Paced conversations start spread over one gap, so the offered load is smooth, not bursts of N.
+          if (paceMs > 0) await new Promise((resolve) => setTimeout(resolve, (index / opened.length) * paceMs));
           for (let m = 0; m < messages && !deadline.passed; m += 1) {
             const result = await conversation.turn(SCRIPT[m % SCRIPT.length] ?? '');
             if (typeof result === 'number') latencies.push(result);
@@ -312,12 +367,19 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
     }
     const load = await drive(server.port, options.conversations, options.messages, 'bench', deadline);
     await server.stats(); // resets the server's counters: what follows is the measured phase only
+    if (options.cpuProf) server.startProfile();
+    const loadAverage = os.loadavg()[0] ?? 0;
     const clientCpuBefore = process.cpuUsage();
     const timer = setTimeout(() => (deadline.passed = true), options.deadlineS * 1000);
     const { latencies, failures, seconds } = await load.run();
     clearTimeout(timer);
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverStats = await server.stats();
+    if (options.cpuProf) {
+      fs.mkdirSync(options.cpuProf, { recursive: true });
+      const file = path.resolve(options.cpuProf, `${label}.cpuprofile`);
+      if (await server.stopProfile(file)) process.stderr.write(`profile: ${file}\n`);
+    }
     latencies.sort((a, b) => a - b);
     const errors = [...failures.values()].reduce((sum, n) => sum + n, 0);
     if (deadline.passed) failures.set('deadline-passed', 1);
@@ -334,6 +396,7 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
       clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / (seconds * 1000)) * 100,
       loopDelayP99: serverStats.loopDelayP99Ms,
       loopDelayMax: serverStats.loopDelayMaxMs,
+      loadAverage,
     };
   } finally {
     await server.stop();
@@ -397,7 +460,7 @@ function report(rows: Row[]): void {
   const cpus = os.cpus();
   console.log(
     `\nDirect Line over WebSockets: ${options.conversations} conversations x ${options.messages} messages, ` +
-      `pace ${options.paceMs} ms, warm-up ${options.warmup} conversations; node ${process.version}, ` +
+      `${paceMs > 0 ? `paced: >= ${paceMs.toFixed(0)} ms between a conversation's POSTs (offered ${((options.conversations * 1000) / paceMs).toFixed(0)} turns/s)` : 'closed loop, no pacing'}, warm-up ${options.warmup} conversations; node ${process.version}, ` +
       `${cpus.length} cores (${cpus[0]?.model.trim() ?? 'unknown'}), load average ${os.loadavg().map((n) => n.toFixed(2)).join(' ')}\n`,
   );
   console.log('| bot      | store  | conversations | turns | turns/s | p50 ms | p99 ms | errors |');
@@ -408,6 +471,8 @@ function report(rows: Row[]): void {
         `${row.perSecond.toFixed(0).padStart(7)} | ${row.p50.toFixed(1).padStart(6)} | ${row.p99.toFixed(1).padStart(6)} | ${String(row.errors).padStart(6)} |`,
     );
   }
+  if (staleSocketRetries > 0) console.log(`\n${staleSocketRetries} POSTs were sent again on a new connection: the server closed a kept-alive one as it was reused.`);
+  if (paceMs > 0) console.log('\nPaced: both bots were offered the same load, so the ratio below only shows whether one fell behind.');
   console.log('\n| store  | hearline/echo turns/s |');
   console.log('|--------|----------------------:|');
   for (const store of options.stores) {
@@ -415,13 +480,13 @@ function report(rows: Row[]): void {
     const echo = rows.find((row) => row.store === store && row.bot === 'echo');
     if (bot && echo && echo.perSecond > 0) console.log(`| ${store.padEnd(6)} | ${(bot.perSecond / echo.perSecond).toFixed(2).padStart(21)} |`);
   }
-  console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | failures |');
-  console.log('|----------|--------|-------------:|-------------:|-------------------------------:|----------|');
+  console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | load avg | failures |');
+  console.log('|----------|--------|-------------:|-------------:|-------------------------------:|---------:|----------|');
   for (const row of rows) {
     const failures = [...row.failures].map(([kind, n]) => `${kind}: ${n}`).join(', ') || '-';
     console.log(
       `| ${row.bot.padEnd(8)} | ${row.store.padEnd(6)} | ${row.serverCpuPercent.toFixed(0).padStart(12)} | ${row.clientCpuPercent.toFixed(0).padStart(12)} | ` +
-        `${`${row.loopDelayP99.toFixed(1)} / ${row.loopDelayMax.toFixed(1)}`.padStart(30)} | ${failures} |`,
+        `${`${row.loopDelayP99.toFixed(1)} / ${row.loopDelayMax.toFixed(1)}`.padStart(30)} | ${row.loadAverage.toFixed(2).padStart(8)} | ${failures} |`,
     );
   }
 }

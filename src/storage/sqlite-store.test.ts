@@ -64,7 +64,7 @@ describe('SqliteStore specifics', () => {
     store = openSqliteStore({ dataDir });
     // Per-connection settings, read through the store's own connection.
     const db = store['db']; // private, read here because these settings are per connection
-    expect(db.pragma('synchronous', { simple: true })).toBe(2); // 2 = FULL
+    expect(db.pragma('synchronous', { simple: true })).toBe(1); // 1 = NORMAL; complaints commit under FULL
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
   });
 
@@ -229,5 +229,21 @@ describe('SqliteStore specifics', () => {
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
     await expect(store.ping()).rejects.toThrow();
+  });
+
+  it('commits complaints with synchronous = FULL and returns to NORMAL', async () => {
+    store = openSqliteStore({ dataDir: tempDir() });
+    const db = store['db']; // private: the setting is per connection
+    const seen: number[] = [];
+    // Record the sync level at the moment the complaint row is written (a private statement).
+    const insert = (store.complaints as unknown as { insert: { run: (...args: unknown[]) => unknown } }).insert;
+    const original = insert.run.bind(insert);
+    insert.run = (...args: unknown[]) => {
+      seen.push(Number(db.pragma('synchronous', { simple: true })));
+      return original(...args);
+    };
+    await store.complaints.create(sample);
+    expect(seen).toEqual([2]);
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
   });
 });

@@ -140,11 +140,24 @@ function configure(db: Database.Database): void {
   if (mode.toLowerCase() !== 'wal') {
     throw new Error(`openSqliteStore: ${db.name} refused WAL mode (journal_mode is ${mode})`);
   }
-  // FULL syncs the WAL on every commit: an accepted complaint survives kill -9 and power loss.
-  db.pragma('synchronous = FULL');
+  // NORMAL in WAL mode: every commit survives a crash of the process (kill -9); on power loss
+  // the last moments of conversation state and chat log may roll back. Complaints are written
+  // under FULL (see durably), so an accepted complaint survives power loss too. Syncing every
+  // turn's three commits cost more than half of the event loop's time (docs/performance.md).
+  db.pragma('synchronous = NORMAL');
   // Another process (a CLI, a backup) may hold the write lock for a moment.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
+}
+
+/** Runs a write whose commit must reach the disk before it returns (synchronous = FULL). */
+function durably<T>(db: Database.Database, work: () => T): T {
+  db.pragma('synchronous = FULL');
+  try {
+    return work();
+  } finally {
+    db.pragma('synchronous = NORMAL');
+  }
 }
 
 function migrate(db: Database.Database, filePath: string): void {
@@ -271,7 +284,7 @@ class SqliteComplaintRepository implements ComplaintRepository {
 
   async create(complaint: Complaint): Promise<{ complaint: Complaint; created: boolean }> {
     const valid = complaintSchema.parse(complaint);
-    return this.db.transaction(() => {
+    return durably(this.db, () => this.db.transaction(() => {
       const existing = this.selectByKey.get(valid.idempotencyKey);
       if (existing !== undefined) {
         const row = complaintRowSchema.parse(existing);
@@ -287,7 +300,7 @@ class SqliteComplaintRepository implements ComplaintRepository {
         JSON.stringify(valid),
       );
       return { complaint: valid, created: true };
-    }).immediate();
+    }).immediate());
   }
 
   async findByCode(code: string): Promise<Complaint | undefined> {
@@ -310,13 +323,13 @@ class SqliteComplaintRepository implements ComplaintRepository {
 
   async replace(complaint: Complaint): Promise<void> {
     const valid = complaintSchema.parse(complaint);
-    this.db.transaction(() => {
+    durably(this.db, () => this.db.transaction(() => {
       const raw = this.selectByCode.get(valid.code);
       if (raw === undefined) throw new Error(`ComplaintRepository.replace: no complaint ${valid.code}`);
       const row = complaintRowSchema.parse(raw);
       assertSameIdentity(parseStoredComplaint('replace', row.code, row.data), valid);
       this.update.run(valid.status, JSON.stringify(valid), valid.code);
-    }).immediate();
+    }).immediate());
   }
 }
 
