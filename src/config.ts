@@ -107,3 +107,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     webChat: { title: e.WEBCHAT_TITLE ?? 'Hearline', accentColor: e.WEBCHAT_ACCENT_COLOR ?? '#0063B1' },
   };
 }
+
+/** The configuration of this process: the one place that reads process.env. */
+export function loadProcessConfig(): Config {
+  return loadConfig(process.env);
+}

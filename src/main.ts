@@ -1,11 +1,11 @@
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { ConfigError, loadProcessConfig } from './config';
 
 /** `npm start`: parse the configuration, build Hearline and serve until told to stop. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig(process.env);
+    config = loadProcessConfig();
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

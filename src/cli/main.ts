@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { createApp } from '../app';
 import { runTerminalChat } from '../channels/terminal/terminal-channel';
-import { ConfigError, loadConfig } from '../config';
+import { ConfigError, loadProcessConfig } from '../config';
 import { localeSchema } from '../domain/complaint';
 import { createLogger } from '../logging/logger';
 
@@ -48,7 +48,7 @@ async function chat(args: string[]): Promise<number> {
     process.stderr.write(`hearline chat: --locale must be zh-CN or en-US, not "${values.locale}"\n`);
     return 2;
   }
-  const config = loadConfig(process.env);
+  const config = loadProcessConfig();
   // Logs go to a file so they do not interleave with the conversation.
   fs.mkdirSync(path.join(config.dataDir, 'logs'), { recursive: true });
   const logger = createLogger(config.logLevel, pino.destination({ dest: path.join(config.dataDir, 'logs', 'chat.log'), sync: true }));
