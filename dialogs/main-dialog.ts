@@ -140,7 +140,8 @@ export class MainDialog extends ComponentDialog {
         return step.endDialog();
       case 'none':
       default:
-        return this.answerOrAdmit(step, text);
+        // Unclear words may still be a question the knowledge base can answer.
+        return step.beginDialog(QUESTION_DIALOG, { text, unclear: true } satisfies QuestionOptions);
     }
   }
 
@@ -155,16 +156,6 @@ export class MainDialog extends ComponentDialog {
       if (nlu.findRemedy(text) !== undefined || nlu.hasSubstantiveDescription(text)) return 'complaint';
     }
     return intent;
-  }
-
-  /** Unclear words may still be a question the knowledge base can answer. */
-  private async answerOrAdmit(step: WaterfallStepContext, text: string): Promise<DialogTurnResult> {
-    const decision = await this.services.knowledge.ask(text, turnLocale(step.context));
-    if (decision.kind !== 'none') return step.beginDialog(QUESTION_DIALOG, { text } satisfies QuestionOptions);
-    await step.context.sendActivity(
-      message(this.services, step.context, 'main.notUnderstood', { choices: menuChoices(this.services, step.context) }),
-    );
-    return step.endDialog();
   }
 
   private async afterChildStep(step: WaterfallStepContext): Promise<DialogTurnResult> {

@@ -2,14 +2,15 @@ import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, ty
 import { MessageFactory, type TurnContext } from 'botbuilder-core';
 import { z } from 'zod';
 import type { KnowledgeArticle } from '../src/services/knowledge/knowledge-service';
-import { matchLabel, message, stepValues, turnLocale, type DialogServices } from './dialog-kit';
+import { matchLabel, menuChoices, message, stepValues, turnLocale, type DialogServices } from './dialog-kit';
 
 export const QUESTION_DIALOG = 'question';
 
 const FLOW = 'question.flow';
 const CLARIFY_PROMPT = 'question.clarify';
 
-const questionOptionsSchema = z.object({ text: z.string() });
+/** `unclear`: the words were not recognised as a question; with no answer, say so rather than "no answer found". */
+const questionOptionsSchema = z.object({ text: z.string(), unclear: z.boolean().optional() });
 export type QuestionOptions = z.infer<typeof questionOptionsSchema>;
 
 /**
@@ -32,7 +33,7 @@ export class QuestionDialog extends ComponentDialog {
   }
 
   private async askStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
-    const { text } = questionOptionsSchema.parse(step.options);
+    const { text, unclear } = questionOptionsSchema.parse(step.options);
     const locale = turnLocale(step.context);
     const decision = await this.services.knowledge.ask(text, locale);
     if (decision.kind === 'answer') {
@@ -50,9 +51,11 @@ export class QuestionDialog extends ComponentDialog {
       });
     }
     await step.context.sendActivity(
-      message(this.services, step.context, 'knowledge.none', {
-        choices: [this.services.prompts.text(locale, 'main.menu.complaint'), this.services.prompts.text(locale, 'main.menu.human')],
-      }),
+      unclear
+        ? message(this.services, step.context, 'main.notUnderstood', { choices: menuChoices(this.services, step.context) })
+        : message(this.services, step.context, 'knowledge.none', {
+            choices: [this.services.prompts.text(locale, 'main.menu.complaint'), this.services.prompts.text(locale, 'main.menu.human')],
+          }),
     );
     return step.endDialog();
   }

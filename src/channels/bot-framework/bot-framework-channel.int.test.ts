@@ -1,10 +1,4 @@
-import fs from 'node:fs';
-import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { createApp, type HearlineApp } from '../../app';
-import { loadConfig } from '../../config';
-import { createLogger } from '../../logging/logger';
+import { startInProcess, type InProcessServer } from '../../../test/support/in-process-server';
 
 /**
  * POST /api/messages as the Bot Framework Emulator calls it, anonymously. With
@@ -12,22 +6,16 @@ import { createLogger } from '../../logging/logger';
  * server is needed to see them.
  */
 describe('Bot Framework /api/messages', () => {
-  let app: HearlineApp;
-  let server: Server;
+  let server: InProcessServer;
   let base: string;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-bf-'));
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }), { logger: createLogger('silent') });
-    server = await app.listen();
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server = await startInProcess();
+    base = server.base;
   });
 
   afterAll(async () => {
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   const send = async (text: string) => {

@@ -10,6 +10,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import type { BotGateway } from '../../core/activity';
 import { parseOrReject } from '../../http/validate';
+import { normaliseLocale } from '../../i18n/locale';
 import type { Logger } from '../../logging/logger';
 
 /** The fields of an incoming activity that the adapter and the bot core rely on. */
@@ -67,7 +68,7 @@ export function botFrameworkChannel(deps: { gateway: BotGateway; credentials: Bo
       userId: activity.from.id,
       userName: activity.from.name,
       text: activity.text,
-      locale: /^zh/i.test(activity.locale ?? '') ? 'zh-CN' : /^en/i.test(activity.locale ?? '') ? 'en-US' : undefined,
+      locale: normaliseLocale(activity.locale ?? ''),
     });
     for (const reply of replies) {
       if (reply.type !== 'message') continue;

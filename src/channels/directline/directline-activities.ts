@@ -1,3 +1,5 @@
+import { z } from 'zod';
+import type { ConversationLog } from '../../storage/store';
 import type { MessageReply } from '../../core/activity';
 
 /** The channel id Web Chat conversations carry in our state keys and activities. */
@@ -76,4 +78,29 @@ export function botMessage(conversationId: string, userId: string, reply: Messag
 /** The bot is typing: sent over the socket only, never stored. */
 export function botTyping(conversationId: string, at: Date): DirectLineActivity {
   return { type: 'typing', timestamp: at.toISOString(), channelId: DIRECTLINE_CHANNEL, conversation: { id: conversationId }, from: BOT };
+}
+
+/** What the log gives back is checked for the fields clients rely on; the rest passes through. */
+const storedActivitySchema = z
+  .object({ type: z.string(), timestamp: z.string(), channelId: z.literal(DIRECTLINE_CHANNEL), from: z.object({ id: z.string() }).passthrough() })
+  .passthrough();
+
+/** An activity as read back from the log, with its id. */
+export type LoggedActivity = z.infer<typeof storedActivitySchema> & { id: string };
+
+/** Up to `limit` activities after `watermark`, with their ids, and the watermark reached. */
+export async function activitiesAfter(
+  log: ConversationLog,
+  conversationId: string,
+  watermark: number,
+  limit = 500,
+): Promise<{ activities: LoggedActivity[]; watermark: number }> {
+  const entries = await log.read(conversationId, watermark, limit);
+  return {
+    activities: entries.map((entry) => ({
+      ...storedActivitySchema.parse(entry.activity),
+      id: activityId(conversationId, entry.watermark),
+    })),
+    watermark: entries[entries.length - 1]?.watermark ?? watermark,
+  };
 }

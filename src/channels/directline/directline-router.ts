@@ -1,6 +1,7 @@
 import express, { Router, type Request, type RequestHandler } from 'express';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ApiError } from '../../errors/catalogue';
+import { consumeOrReject } from '../../http/rate-limit';
 import { parseOrReject } from '../../http/validate';
 import { AttachmentRejectedError, MAX_ATTACHMENT_BYTES, type AttachmentService } from '../../services/attachments/attachment-service';
 import type { DirectLineService } from './directline-service';
@@ -126,12 +127,7 @@ export function pageTokenRouter(deps: { service: DirectLineService; limiter: Rat
   const router = Router();
   router.use(express.json({ limit: '2kb' }));
   router.post('/token', async (req, res) => {
-    try {
-      await deps.limiter.consume(req.ip ?? 'unknown');
-    } catch (rejection) {
-      const waitMs = typeof rejection === 'object' && rejection !== null && 'msBeforeNext' in rejection ? Number(rejection.msBeforeNext) : 60_000;
-      throw new ApiError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
-    }
+    await consumeOrReject(deps.limiter, req.ip ?? 'unknown');
     parseOrReject(pageTokenBodySchema, req.body ?? {});
     res.json(deps.service.generateToken({ kind: 'secret' }, undefined));
   });

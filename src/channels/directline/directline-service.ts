@@ -4,11 +4,13 @@ import type { BotGateway, InboundActivity, OutboundReply } from '../../core/acti
 import type { AttachmentRef } from '../../services/attachments/attachment-service';
 import type { Locale } from '../../domain/complaint';
 import { ApiError } from '../../errors/catalogue';
+import { consumeOrReject } from '../../http/rate-limit';
+import { normaliseLocale } from '../../i18n/locale';
 import type { Logger } from '../../logging/logger';
 import type { ConversationClaims, ConversationTokens } from '../../security/conversation-tokens';
 import type { ConversationLog } from '../../storage/store';
 import type { Clock } from '../../util/clock';
-import { DIRECTLINE_CHANNEL, activityId, botMessage, userEcho, type DirectLineActivity } from './directline-activities';
+import { DIRECTLINE_CHANNEL, activitiesAfter, activityId, botMessage, userEcho, type LoggedActivity } from './directline-activities';
 import type { PostedActivity } from './schema';
 
 /** Who is calling: the site's back end with the secret, or a client with a conversation token. */
@@ -92,7 +94,7 @@ export class DirectLineService {
     const userId = caller.kind === 'token' ? caller.claims.uid : options.userId ? toDirectLineUserId(options.userId) : newUserId();
     const created = await this.deps.log.create({ conversationId, userId, createdAt: this.deps.clock.now().toISOString() });
     if (created) {
-      const locale = supportedLocale(options.locale);
+      const locale = optionalLocale(options.locale);
       await this.runTurn(conversationId, userId, { type: 'conversationStart', locale });
     }
     return { created, info: this.conversationInfo(conversationId, userId, options.baseUrl, 0) };
@@ -116,12 +118,7 @@ export class DirectLineService {
     baseUrl: string,
   ): Promise<{ id: string }> {
     const record = await this.requireConversation(conversationId);
-    try {
-      await this.deps.messageLimiter.consume(conversationId);
-    } catch (rejection) {
-      const waitMs = typeof rejection === 'object' && rejection !== null && 'msBeforeNext' in rejection ? Number(rejection.msBeforeNext) : 1000;
-      throw new ApiError('RATE_LIMITED', undefined, { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) });
-    }
+    await consumeOrReject(this.deps.messageLimiter, conversationId);
     const userId = caller.kind === 'token' ? caller.claims.uid : (activity.from?.id ?? record.userId);
     if (activity.type !== 'message') {
       return { id: `${conversationId}|ephemeral-${randomBytes(6).toString('hex')}` };
@@ -143,7 +140,7 @@ export class DirectLineService {
       await this.runTurn(conversationId, userId, {
         type: 'message',
         text,
-        locale: supportedLocale(activity.locale),
+        locale: optionalLocale(activity.locale),
         replyToId: id,
         attachments: files.map((file) => ({ id: file.id, contentType: file.contentType, name: file.name })),
       });
@@ -154,14 +151,10 @@ export class DirectLineService {
   }
 
   /** GET /conversations/{id}/activities?watermark=: polling. */
-  async activitiesSince(conversationId: string, watermark: number): Promise<{ activities: DirectLineActivity[]; watermark: string }> {
+  async activitiesSince(conversationId: string, watermark: number): Promise<{ activities: LoggedActivity[]; watermark: string }> {
     await this.requireConversation(conversationId);
-    const entries = await this.deps.log.read(conversationId, watermark, 500);
-    const last = entries[entries.length - 1]?.watermark ?? watermark;
-    return {
-      activities: entries.map((entry) => ({ ...(entry.activity as DirectLineActivity), id: activityId(conversationId, entry.watermark) })),
-      watermark: String(last),
-    };
+    const read = await activitiesAfter(this.deps.log, conversationId, watermark);
+    return { activities: read.activities, watermark: String(read.watermark) };
   }
 
   private async runTurn(
@@ -202,10 +195,7 @@ function toDirectLineUserId(id: string): string {
   return id.startsWith('dl_') ? id : `dl_${id}`;
 }
 
-/** Web Chat sends the browser's locale (e.g. zh-CN, zh-TW, en-GB): map it to ours, if it is one. */
-function supportedLocale(locale: string | undefined): Locale | undefined {
-  if (!locale) return undefined;
-  if (/^zh/i.test(locale)) return 'zh-CN';
-  if (/^en/i.test(locale)) return 'en-US';
-  return undefined;
+/** Web Chat sends the browser's locale (zh-CN, zh-TW, en-GB...), sometimes none. */
+function optionalLocale(tag: string | undefined): Locale | undefined {
+  return tag ? normaliseLocale(tag) : undefined;
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../../logging/logger';
 import type { ConversationTokens } from '../../security/conversation-tokens';
 import type { ConversationLog, ConversationLogEvent } from '../../storage/store';
 import type { Clock } from '../../util/clock';
-import { activityId, botTyping, type DirectLineActivity } from './directline-activities';
+import { activitiesAfter, botTyping } from './directline-activities';
 import { conversationIdSchema, watermarkSchema } from './schema';
 
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
@@ -44,12 +44,11 @@ class ConversationStream {
   /** Sends everything after the last watermark sent; serialised so nothing is sent twice. */
   flush(): void {
     this.enqueue(async () => {
-      const entries = await this.deps.log.read(this.conversationId, this.watermark, 500);
-      if (entries.length === 0) return;
-      this.watermark = entries[entries.length - 1]?.watermark ?? this.watermark;
-      const activities = entries.map((entry) => ({ ...(entry.activity as DirectLineActivity), id: activityId(this.conversationId, entry.watermark) }));
-      this.send({ activities, watermark: String(this.watermark) });
-      if (entries.length === 500) this.flush();
+      const read = await activitiesAfter(this.deps.log, this.conversationId, this.watermark, 500);
+      if (read.activities.length === 0) return;
+      this.watermark = read.watermark;
+      this.send({ activities: read.activities, watermark: String(this.watermark) });
+      if (read.activities.length === 500) this.flush();
     });
   }
 

@@ -1,11 +1,6 @@
-import fs from 'node:fs';
-import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { RecordingClient } from '../../../test/support/directline-client';
-import { createApp, type HearlineApp } from '../../app';
-import { loadConfig } from '../../config';
-import { createLogger } from '../../logging/logger';
+import type { HearlineApp } from '../../app';
+import { startInProcess, type InProcessServer } from '../../../test/support/in-process-server';
 import { ConversationTokens } from '../../security/conversation-tokens';
 import { loadOrCreateSecrets } from '../../security/secrets';
 import { ManualClock } from '../../util/clock';
@@ -15,23 +10,19 @@ const SECRET = 'test-directline-secret-0123456789abcdef';
 
 describe('Direct Line 3.0 with the official client (botframework-directlinejs)', () => {
   let app: HearlineApp;
-  let server: Server;
+  let server: InProcessServer;
   let base: string;
-  let dataDir: string;
   const clients: RecordingClient[] = [];
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-dl-'));
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', DIRECTLINE_SECRET: SECRET }), { logger: createLogger('silent') });
-    server = await app.listen();
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server = await startInProcess({ DIRECTLINE_SECRET: SECRET });
+    app = server.app;
+    base = server.base;
   });
 
   afterAll(async () => {
     for (const client of clients) client.end();
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   async function generateToken(): Promise<{ token: string; conversationId: string; userId: string }> {

@@ -1,28 +1,16 @@
-import fs from 'node:fs';
-import type { Server } from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { createApp, type HearlineApp } from '../../app';
-import { loadConfig } from '../../config';
-import { createLogger } from '../../logging/logger';
+import { startInProcess, type InProcessServer } from '../../../test/support/in-process-server';
 
 describe('JSON chat channel over HTTP', () => {
-  let app: HearlineApp;
-  let server: Server;
+  let server: InProcessServer;
   let url: string;
-  let dataDir: string;
 
   beforeAll(async () => {
-    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-http-'));
-    app = await createApp(loadConfig({ DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1' }), { logger: createLogger('silent') });
-    server = await app.listen();
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    server = await startInProcess();
+    url = server.base;
   });
 
   afterAll(async () => {
-    await app.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await server.stop();
   });
 
   const post = (pathName: string, body: string, headers: Record<string, string> = {}) =>

@@ -6,6 +6,9 @@ import type { PromptCatalog } from '../../i18n/prompt-catalog';
 import { embedScript, type EmbedScriptConfig, PAGE_SCRIPT } from './browser-scripts';
 import { locateWebChatBundle } from './webchat-bundle';
 import { jsonForScript, type PageConfig, type PageStrings, renderChatPage, renderStylesheet } from './webchat-html';
+import { normaliseLocale } from '../../i18n/locale';
+
+export { normaliseLocale };
 
 /** Where the page asks for a Direct Line token (`POST`, JSON body `{ locale }`). */
 export const DIRECT_LINE_TOKEN_PATH = '/api/directline/token';
@@ -132,17 +135,6 @@ export function webChatRouter(deps: WebChatPageDependencies): Router {
   });
 
   return router;
-}
-
-/**
- * Maps a language tag to a supported locale: `zh…` is Simplified Chinese, `en…` English;
- * anything else is not supported (undefined).
- */
-export function normaliseLocale(tag: string): Locale | undefined {
-  const lower = tag.trim().toLowerCase();
-  if (lower.startsWith('zh')) return 'zh-CN';
-  if (lower.startsWith('en')) return 'en-US';
-  return undefined;
 }
 
 /**
