@@ -8,7 +8,7 @@ import type { Locale } from '../../src/domain/complaint';
 import { createLogger } from '../../src/logging/logger';
 import { loadKnowledgeBase } from '../../src/services/knowledge/article-loader';
 import type { KnowledgeService } from '../../src/services/knowledge/knowledge-service';
-import { StarterKnowledgeService } from '../../src/services/knowledge/starter-matcher';
+import { buildKnowledgeEngine } from '../../src/services/knowledge/engine';
 import { ManualClock } from '../../src/util/clock';
 import { findProjectRoot } from '../../src/util/project-root';
 import { SeededRandom } from '../../src/util/random';
@@ -29,6 +29,13 @@ import { SeededRandom } from '../../src/util/random';
  *   new-conversation>         later lines go to a fresh conversation of the same customer
  *   clock> +90m               moves the injected clock (m, h, d)
  *   fault> knowledge          the knowledge service fails on its next call
+ *   agent-online> li zh-CN,en-US logistics,billing
+ *                             an agent with these languages and skills opens the agent console
+ *   agent> claim li           the agent claims this conversation (also: return li, resolve li <outcome>)
+ *   handoff> queued urgent safety,strong_emotion
+ *                             the desk has this conversation in that state, with that priority
+ *                             and exactly these reasons (priority and reasons optional)
+ *   packet> text              the handoff packet's summary for the agent, exactly (or /regex/)
  * After each user> or start> line, every reply must be matched: one more or one fewer fails.
  */
 export type Step =
@@ -40,7 +47,11 @@ export type Step =
   | { kind: 'userId'; userId: string; line: number }
   | { kind: 'newConversation'; line: number }
   | { kind: 'clock'; ms: number; line: number }
-  | { kind: 'fault'; service: 'knowledge'; line: number };
+  | { kind: 'fault'; service: 'knowledge'; line: number }
+  | { kind: 'agentOnline'; name: string; locales: string[]; skills: string[]; line: number }
+  | { kind: 'agent'; action: 'claim' | 'return' | 'resolve'; name: string; outcome: string; line: number }
+  | { kind: 'handoff'; state: string; priority?: string; reasons?: string[]; line: number }
+  | { kind: 'packet'; summary: string; line: number };
 
 export function parseTranscript(source: string): Step[] {
   const steps: Step[] = [];
@@ -93,6 +104,25 @@ export function parseTranscript(source: string): Step[] {
         if (rest.trim() !== 'knowledge') throw new Error(`line ${line}: only "fault> knowledge" is known`);
         steps.push({ kind: 'fault', service: 'knowledge', line });
         break;
+      case 'agent-online': {
+        const [name = '', locales = '', skills = ''] = rest.trim().split(/\s+/);
+        steps.push({ kind: 'agentOnline', name, locales: locales.split(','), skills: skills ? skills.split(',') : [], line });
+        break;
+      }
+      case 'agent': {
+        const [action = '', name = '', ...outcome] = rest.trim().split(/\s+/);
+        if (action !== 'claim' && action !== 'return' && action !== 'resolve') throw new Error(`line ${line}: agent> claim|return|resolve <name>`);
+        steps.push({ kind: 'agent', action, name, outcome: outcome.join(' '), line });
+        break;
+      }
+      case 'handoff': {
+        const [state = '', priority, reasons] = rest.trim().split(/\s+/);
+        steps.push({ kind: 'handoff', state, ...(priority ? { priority } : {}), ...(reasons ? { reasons: reasons.split(',') } : {}), line });
+        break;
+      }
+      case 'packet':
+        steps.push({ kind: 'packet', summary: rest, line });
+        break;
       default:
         throw new Error(`line ${line}: unknown tag ${tag}>`);
     }
@@ -126,6 +156,14 @@ class FaultableKnowledge implements KnowledgeService {
   }
 }
 
+let bundled: Promise<KnowledgeService> | undefined;
+
+/** The engine over the bundled knowledge base, built once per test file (it is read-only). */
+function bundledEngine(): Promise<KnowledgeService> {
+  bundled ??= loadKnowledgeBase(path.join(findProjectRoot(), 'knowledge')).then(({ articles }) => buildKnowledgeEngine(articles));
+  return bundled;
+}
+
 /** The fixed start of every transcript's clock: 10:00 in Beijing. */
 export const TRANSCRIPT_EPOCH = '2026-03-02T02:00:00.000Z';
 
@@ -134,8 +172,7 @@ export async function createTranscriptApp(): Promise<{ app: HearlineApp; clock: 
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-transcript-'));
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
   const clock = new ManualClock(TRANSCRIPT_EPOCH);
-  const { articles } = await loadKnowledgeBase(path.join(findProjectRoot(), 'knowledge'));
-  const knowledge = new FaultableKnowledge(new StarterKnowledgeService(articles));
+  const knowledge = new FaultableKnowledge(await bundledEngine());
   const app = await createApp(config, { clock, random: new SeededRandom(42), knowledge, logger: createLogger('silent') });
   return {
     app,
@@ -220,6 +257,33 @@ export async function playTranscript(name: string, source: string): Promise<{ pr
         case 'fault':
           knowledge.failNext = true;
           break;
+        case 'agentOnline':
+          await app.handoffDesk.heartbeat({ name: step.name, locales: step.locales, skills: step.skills });
+          break;
+        case 'agent': {
+          flush();
+          const key = `test/${name}-${conversation}`;
+          if (step.action === 'claim') await app.handoffDesk.claim(key, step.name);
+          else if (step.action === 'return') await app.handoffDesk.returnToBot(key, step.name);
+          else await app.handoffDesk.resolve(key, step.name, step.outcome);
+          break;
+        }
+        case 'packet': {
+          const summary = (await app.handoffDesk.get(`test/${name}-${conversation}`))?.packet.summary;
+          const regex = /^\/(.*)\/$/.exec(step.summary);
+          const matches = summary !== undefined && (regex ? new RegExp(regex[1] ?? '', 's').test(summary) : summary === step.summary);
+          if (!matches) problems.push(`line ${step.line}:\n  expected packet: ${step.summary}\n  actual packet:   ${summary ?? '(no handoff)'}`);
+          break;
+        }
+        case 'handoff': {
+          const record = await app.handoffDesk.get(`test/${name}-${conversation}`);
+          const seen = `${record?.state ?? 'bot'} ${record?.priority ?? '-'} ${record?.reasons.join(',') ?? '-'}`;
+          const ok = (record?.state ?? 'bot') === step.state &&
+            (step.priority === undefined || record?.priority === step.priority) &&
+            (step.reasons === undefined || record?.reasons.join(',') === step.reasons.join(','));
+          if (!ok) problems.push(`line ${step.line}: expected handoff ${step.state} ${step.priority ?? ''} ${step.reasons?.join(',') ?? ''}, the desk has ${seen}`);
+          break;
+        }
       }
     }
     flush();

@@ -50,3 +50,21 @@ export interface KnowledgeService {
   /** Looks an article up by id, e.g. when the customer picked a clarify option. */
   getArticle(id: string, locale: Locale): KnowledgeArticle | undefined;
 }
+
+/**
+ * A matching engine built over one fixed set of articles (every locale). Engines are immutable:
+ * publishing builds a new one and swaps it in (see LiveKnowledgeService), so a question is
+ * always answered by one consistent version of the knowledge base.
+ */
+export interface KnowledgeEngine {
+  /** Ranks the articles of the question's locale and decides: answer, clarify or none. */
+  decide(question: string, locale: Locale): KnowledgeDecision;
+  /** The best `limit` articles of the locale with their calibrated confidence, for editors' "try a question". */
+  rank(question: string, locale: Locale, limit: number): ScoredArticle[];
+  getArticle(id: string, locale: Locale): KnowledgeArticle | undefined;
+  /** Every article the engine was built from. */
+  readonly articles: readonly KnowledgeArticle[];
+}
+
+/** Builds an engine from articles; called at start-up and on every publish. */
+export type KnowledgeEngineBuilder = (articles: readonly KnowledgeArticle[]) => KnowledgeEngine;
