@@ -4,6 +4,9 @@ import { contactSchema, type Contact, type Locale } from '../src/domain/complain
 import type { PromptCatalog } from '../src/i18n/prompt-catalog';
 import type { ComplaintService } from '../src/services/complaints/complaint-service';
 import type { HandoffService } from '../src/services/handoff/handoff-service';
+import { EMOTIONS, type EmotionReading, type EscalationPolicy } from '../src/services/escalation/escalation-policy';
+import { transcriptLineSchema } from '../src/services/handoff/handoff-record';
+import type { KnowledgeGapRecorder } from '../src/services/knowledge/knowledge-gaps';
 import type { KnowledgeService } from '../src/services/knowledge/knowledge-service';
 import type { LanguageUnderstanding } from '../src/services/nlu/understanding';
 import type { Clock } from '../src/util/clock';
@@ -29,11 +32,39 @@ export const userProfileSchema = z.object({
 });
 export type UserProfile = z.infer<typeof userProfileSchema>;
 
+/** At most this many emotion readings and transcript lines are kept in conversation state. */
+export const MAX_READINGS = 20;
+export const MAX_TRANSCRIPT_LINES = 40;
+/** Longer lines are cut in the transcript the agent sees first; the full text stays in the channel's log. */
+export const MAX_TRANSCRIPT_LINE_CHARS = 600;
+
+/**
+ * What this conversation has shown so far that bears on handing it to a person (conversation
+ * state): the emotion of each customer message, knowledge answers that failed, the articles
+ * offered, the recent transcript, and whether a handoff is under way.
+ */
+export const conversationSignalsSchema = z.object({
+  /** Knowledge answers the customer said did not help, declined clarifications, and questions without an answer. */
+  failedAnswers: z.number().int().min(0).default(0),
+  readings: z
+    .array(z.object({ at: z.string(), emotion: z.enum(EMOTIONS), intensity: z.number(), polarity: z.number() }))
+    .default([]),
+  transcript: z.array(transcriptLineSchema).default([]),
+  articles: z
+    .array(z.object({ articleId: z.string(), title: z.string(), feedback: z.enum(['helped', 'not_helpful', 'declined', 'no_reply']) }))
+    .default([]),
+  /** From a request for a person until the desk gives the conversation back to the bot. */
+  handoffActive: z.boolean().default(false),
+});
+export type ConversationSignals = z.infer<typeof conversationSignalsSchema>;
+
 /** Everything the dialogs use, injected by the composition root. */
 export interface DialogServices {
   prompts: PromptCatalog;
   complaints: ComplaintService;
   knowledge: KnowledgeService;
+  /** Where questions the knowledge base did not answer well are reported for editors. */
+  knowledgeGaps: KnowledgeGapRecorder;
   handoff: HandoffService;
   nlu: LanguageUnderstanding;
   clock: Clock;
@@ -43,6 +74,21 @@ export interface DialogServices {
   userProfile: StatePropertyAccessor<UserProfile>;
   /** Evidence files sent in this conversation and not yet attached to a recorded complaint. */
   evidence: StatePropertyAccessor<string[]>;
+  signals: StatePropertyAccessor<ConversationSignals>;
+  /** Reads the emotion of each customer message. */
+  emotions: EmotionSensor;
+  /** Decides when the conversation needs a person, and why. */
+  escalation: EscalationPolicy;
+}
+
+/** What the dialogs need from the emotion detector. */
+export interface EmotionSensor {
+  detect(text: string): EmotionReading;
+}
+
+/** The conversation's signals, with defaults for a conversation that has none yet. */
+export async function readSignals(services: Pick<DialogServices, 'signals'>, context: TurnContext): Promise<ConversationSignals> {
+  return conversationSignalsSchema.parse((await services.signals.get(context)) ?? {});
 }
 
 /** The locale of the current turn (set by the bot core before dialogs run). */

@@ -1,7 +1,29 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { z } from 'zod';
+import { handoffPrioritySchema } from '../src/services/handoff/handoff-record';
+import type { UnavailableReason } from '../src/services/handoff/handoff-service';
 import { matchLabel, message, turnLocale, type DialogServices } from './dialog-kit';
+import { requestHandoff } from './handoff-kit';
 
 export const HUMAN_REQUEST_DIALOG = 'humanRequest';
+
+/**
+ * Why the customer is being handed over (default: they asked), how urgently, and the escalation
+ * policy's reasons when it decided.
+ */
+const humanRequestOptionsSchema = z.object({
+  reasons: z.array(z.string()).optional(),
+  priority: handoffPrioritySchema.optional(),
+  escalation: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type HumanRequestOptions = z.infer<typeof humanRequestOptionsSchema>;
+
+/** What the customer is told when nobody can come, by the reason; each offers a call-back through a complaint. */
+const UNAVAILABLE_PROMPTS: Record<UnavailableReason, string> = {
+  no_agents: 'human.unavailable',
+  after_hours: 'human.unavailableAfterHours',
+  wait_too_long: 'human.unavailableBusy',
+};
 
 const FLOW = 'humanRequest.flow';
 const OFFER_PROMPT = 'humanRequest.offer';
@@ -29,21 +51,24 @@ export class HumanRequestDialog extends ComponentDialog {
   private async requestStep(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const context = step.context;
     const locale = turnLocale(context);
-    const outcome = await this.services.handoff.requestHuman({
-      conversationId: context.activity.conversation.id,
-      userId: context.activity.from.id,
-      channel: context.activity.channelId,
-      locale,
-      reasons: ['explicit-request'],
+    const options = humanRequestOptionsSchema.parse(step.options ?? {});
+    const priority = options.priority ?? 'normal';
+    const outcome = await requestHandoff(this.services, step, {
+      reasons: options.reasons ?? ['explicit-request'],
+      priority,
+      ...(options.escalation ? { escalation: options.escalation } : {}),
     });
     if (outcome.kind === 'queued') {
-      await context.sendActivity(
-        message(this.services, context, 'human.queued', { vars: { position: outcome.position, minutes: outcome.estimatedWaitMinutes } }),
-      );
+      const vars = { position: outcome.position, minutes: outcome.estimatedWaitMinutes };
+      await context.sendActivity(message(this.services, context, priority === 'urgent' ? 'human.queuedUrgent' : 'human.queued', { vars }));
+      return step.endDialog();
+    }
+    if (outcome.kind === 'assigned') {
+      await context.sendActivity(message(this.services, context, 'human.assigned'));
       return step.endDialog();
     }
     return step.prompt(OFFER_PROMPT, {
-      prompt: message(this.services, context, 'human.unavailable', {
+      prompt: message(this.services, context, UNAVAILABLE_PROMPTS[outcome.why], {
         expectsInput: true,
         choices: [this.services.prompts.text(locale, 'human.acceptChoice'), this.services.prompts.text(locale, 'human.declineChoice')],
       }),

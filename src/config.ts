@@ -22,12 +22,24 @@ const envSchema = z.object({
   MAX_MESSAGE_CHARS: optional(z.coerce.number().int().min(100).max(100000)),
   TURN_LOCK_WAIT_MS: optional(z.coerce.number().int().min(100).max(120000)),
   KNOWLEDGE_DIR: optional(z.string().min(1)),
+  HANDOFF_HOURS: optional(z.string().regex(/^\d\d:\d\d-\d\d:\d\d$/, 'must be opening hours such as 09:00-21:00')),
+  HANDOFF_MAX_WAIT_MINUTES: optional(z.coerce.number().int().min(1).max(240)),
+  HANDOFF_AVERAGE_HANDLE_MINUTES: optional(z.coerce.number().min(0.5).max(120)),
+  HANDOFF_ABANDON_SECONDS: optional(z.coerce.number().int().min(30).max(3600)),
+  HANDOFF_SWEEP_SECONDS: optional(z.coerce.number().int().min(1).max(300)),
+  ESCALATION_ANGER_INTENSITY: optional(z.coerce.number().min(0).max(1)),
+  ESCALATION_TREND_INTENSITY: optional(z.coerce.number().min(0).max(1)),
+  ESCALATION_FAILED_ANSWERS: optional(z.coerce.number().int().min(1).max(10)),
+  KNOWLEDGE_ANSWER_THRESHOLD: optional(z.coerce.number().min(0).max(1)),
+  KNOWLEDGE_CLARIFY_MARGIN: optional(z.coerce.number().min(0).max(1)),
   MICROSOFT_APP_ID: optional(z.string().min(1).max(100)),
   MICROSOFT_APP_PASSWORD: optional(z.string().min(1).max(200)),
   MICROSOFT_APP_TENANT_ID: optional(z.string().min(1).max(100)),
   DIRECTLINE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
   WEBCHAT_TITLE: optional(z.string().min(1).max(60)),
   WEBCHAT_ACCENT_COLOR: optional(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #0063B1')),
+  SESSION_IDLE_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
+  SESSION_MAX_HOURS: optional(z.coerce.number().int().min(1).max(24 * 30)),
   TIME_ZONE: optional(z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai')),
 });
 
@@ -56,6 +68,27 @@ export interface Config {
   maxMessageChars: number;
   turnLockWaitMs: number;
   knowledgeDir: string;
+  /**
+   * Decision thresholds of the knowledge engine on its calibrated confidence (0..1); unset
+   * means the engine's tuned defaults. Below answerThreshold: "no answer"; top two within
+   * clarifyMargin of each other: ask the customer to choose.
+   */
+  knowledgeThresholds: { answerThreshold?: number; clarifyMargin?: number };
+  /**
+   * The human desk: agents' opening hours in timeZone (undefined: around the clock), the longest
+   * wait offered to a customer, and the average minutes per conversation for wait estimates;
+   * a queued web-chat customer with no open socket and no message for abandonAfterSeconds has
+   * left (checked every sweepSeconds).
+   */
+  handoff: {
+    hours: { open: string; close: string } | undefined;
+    maxWaitMinutes: number;
+    averageHandleMinutes: number;
+    abandonAfterSeconds: number;
+    sweepSeconds: number;
+  };
+  /** Escalation thresholds; unset means the policy's defaults (see src/services/escalation). */
+  escalation: { angerIntensity?: number; trendIntensity?: number; failedAnswers?: number };
   /** Zone in which deadlines are shown to customers. */
   timeZone: string;
   /** Azure Bot Service registration for /api/messages; all unset means anonymous (Emulator). */
@@ -64,6 +97,11 @@ export interface Config {
   directLineSecret: string | undefined;
   /** Name and accent colour of the web chat on the demo page and the embed bubble. */
   webChat: { title: string; accentColor: string };
+  /**
+   * Sign-in sessions of editors and agents: ended after `idleMinutes` without a request, and
+   * after `maxHours` in any case.
+   */
+  sessions: { idleMinutes: number; maxHours: number };
 }
 
 /** Start-up failed because the environment is invalid; the message lists every problem. */
@@ -101,10 +139,27 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     maxMessageChars: e.MAX_MESSAGE_CHARS ?? 4000,
     turnLockWaitMs: e.TURN_LOCK_WAIT_MS ?? 15000,
     knowledgeDir: e.KNOWLEDGE_DIR ? path.resolve(cwd, e.KNOWLEDGE_DIR) : path.join(findProjectRoot(), 'knowledge'),
+    handoff: {
+      hours: e.HANDOFF_HOURS === undefined ? undefined : { open: e.HANDOFF_HOURS.slice(0, 5), close: e.HANDOFF_HOURS.slice(6) },
+      maxWaitMinutes: e.HANDOFF_MAX_WAIT_MINUTES ?? 15,
+      averageHandleMinutes: e.HANDOFF_AVERAGE_HANDLE_MINUTES ?? 6,
+      abandonAfterSeconds: e.HANDOFF_ABANDON_SECONDS ?? 120,
+      sweepSeconds: e.HANDOFF_SWEEP_SECONDS ?? 15,
+    },
+    escalation: {
+      ...(e.ESCALATION_ANGER_INTENSITY === undefined ? {} : { angerIntensity: e.ESCALATION_ANGER_INTENSITY }),
+      ...(e.ESCALATION_TREND_INTENSITY === undefined ? {} : { trendIntensity: e.ESCALATION_TREND_INTENSITY }),
+      ...(e.ESCALATION_FAILED_ANSWERS === undefined ? {} : { failedAnswers: e.ESCALATION_FAILED_ANSWERS }),
+    },
+    knowledgeThresholds: {
+      ...(e.KNOWLEDGE_ANSWER_THRESHOLD === undefined ? {} : { answerThreshold: e.KNOWLEDGE_ANSWER_THRESHOLD }),
+      ...(e.KNOWLEDGE_CLARIFY_MARGIN === undefined ? {} : { clarifyMargin: e.KNOWLEDGE_CLARIFY_MARGIN }),
+    },
     timeZone: e.TIME_ZONE ?? 'Asia/Shanghai',
     botFramework: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
     directLineSecret: e.DIRECTLINE_SECRET,
     webChat: { title: e.WEBCHAT_TITLE ?? 'Hearline', accentColor: e.WEBCHAT_ACCENT_COLOR ?? '#0063B1' },
+    sessions: { idleMinutes: e.SESSION_IDLE_MINUTES ?? 60, maxHours: e.SESSION_MAX_HOURS ?? 12 },
   };
 }
 

@@ -8,6 +8,9 @@ import { runTerminalChat } from '../channels/terminal/terminal-channel';
 import { ConfigError, loadProcessConfig } from '../config';
 import { localeSchema } from '../domain/complaint';
 import { createLogger } from '../logging/logger';
+import { EVAL_USAGE, runEvalCommand } from './eval';
+import { KB_USAGE, runKbCommand } from './kb';
+import { runUserCommand, USER_USAGE } from './user';
 
 const USAGE = `Usage: hearline <command> [options]
 
@@ -16,7 +19,7 @@ Commands:
             --locale zh-CN|en-US   language to start in (default: DEFAULT_LOCALE)
             --user ID              customer id (default: terminal-user)
             --conversation ID      resume this conversation (default: a new one)
-  help      show this text
+${EVAL_USAGE}${USER_USAGE}${KB_USAGE}  help      show this text
 `;
 
 /** `bin/hearline`: the command line. Exit codes: 0 ok, 2 usage or configuration error. */
@@ -25,6 +28,12 @@ async function main(argv: string[]): Promise<number> {
   switch (command) {
     case 'chat':
       return chat(rest);
+    case 'eval':
+      return runEvalCommand(rest);
+    case 'user':
+      return runUserCommand(rest);
+    case 'kb':
+      return runKbCommand(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -13,7 +13,7 @@ import { DocumentStorage } from './state-storage';
 /** What the bot core is built from. */
 export interface BotCoreDependencies {
   store: Store;
-  services: Omit<DialogServices, 'userProfile' | 'evidence'>;
+  services: Omit<DialogServices, 'userProfile' | 'evidence' | 'signals'>;
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;

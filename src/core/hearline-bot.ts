@@ -1,7 +1,22 @@
 import { ActivityTypes, ConversationState, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { z } from 'zod';
-import { TURN_LOCALE_KEY, attachmentIds, menuChoices, message, userProfileSchema, type DialogServices, type UserProfile } from '../../dialogs/dialog-kit';
+import {
+  MAX_READINGS,
+  MAX_TRANSCRIPT_LINE_CHARS,
+  MAX_TRANSCRIPT_LINES,
+  TURN_LOCALE_KEY,
+  attachmentIds,
+  conversationSignalsSchema,
+  menuChoices,
+  message,
+  readSignals,
+  userProfileSchema,
+  type ConversationSignals,
+  type DialogServices,
+  type UserProfile,
+} from '../../dialogs/dialog-kit';
+import type { TranscriptLine } from '../services/handoff/handoff-record';
 import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/main-dialog';
 import { localeSchema, type Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
@@ -33,21 +48,24 @@ export class HearlineBot {
   private readonly dialogState: StatePropertyAccessor<DialogState>;
   private readonly profile: StatePropertyAccessor<ConversationProfile>;
   private readonly evidence: StatePropertyAccessor<string[]>;
+  private readonly signals: StatePropertyAccessor<ConversationSignals>;
 
   constructor(
     private readonly conversationState: ConversationState,
     private readonly userState: UserState,
-    private readonly services: Omit<DialogServices, 'userProfile' | 'evidence'>,
+    private readonly services: Omit<DialogServices, 'userProfile' | 'evidence' | 'signals'>,
     private readonly options: HearlineBotOptions,
   ) {
     this.dialogState = conversationState.createProperty<DialogState>('dialogState');
     this.profile = conversationState.createProperty<ConversationProfile>('profile');
     const userProfile = userState.createProperty<UserProfile>('profile');
     this.evidence = conversationState.createProperty<string[]>('evidence');
+    this.signals = validatedAccessor(conversationState.createProperty<ConversationSignals>('signals'), conversationSignalsSchema);
     const dialogServices: DialogServices = {
       ...services,
       userProfile: validatedAccessor(userProfile, userProfileSchema),
       evidence: validatedAccessor(this.evidence, z.array(z.string())),
+      signals: this.signals,
     };
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(new MainDialog(dialogServices));
@@ -113,10 +131,67 @@ export class HearlineBot {
         return;
       }
     }
+    if (await this.noteMessage(context, inspected.text)) return;
+    const replies = this.collectReplies(context);
     const result = await dc.continueDialog();
     if (result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(MAIN_DIALOG, { text: inspected.text } satisfies MainOptions);
     }
+    const signals = await readSignals({ signals: this.signals }, context);
+    signals.transcript = appendLines(signals.transcript, replies.map((text) => ({ at: this.services.clock.now().toISOString(), from: 'bot' as const, text })));
+    await this.signals.set(context, signals);
+  }
+
+  /**
+   * Before any dialog sees the message: during a handoff the message goes to the agent's side
+   * (and the bot stays silent while an agent has the conversation, or keeps a queued customer
+   * company); otherwise its emotion is read and it joins the transcript the agent would see.
+   * Returns true when the turn is handled.
+   */
+  private async noteMessage(context: TurnContext, text: string): Promise<boolean> {
+    const signals = await readSignals({ signals: this.signals }, context);
+    const { channelId: channel } = context.activity;
+    const conversationId = context.activity.conversation.id;
+    const { handoff } = this.services;
+    if (signals.handoffActive) {
+      const status = await handoff.status(channel, conversationId);
+      if (status.state === 'assigned') {
+        await handoff.customerMessage(channel, conversationId, text);
+        return true;
+      }
+      if (status.state === 'queued') {
+        if (this.services.nlu.recognizeIntent(text).intent === 'cancel') {
+          await handoff.withdraw(channel, conversationId);
+          await this.signals.set(context, { ...signals, handoffActive: false });
+          await context.sendActivity(message(this.services, context, 'human.withdrawn', { choices: [this.services.prompts.text(turnLocaleOf(context), 'main.menu.complaint')] }));
+          return true;
+        }
+        await handoff.customerMessage(channel, conversationId, text);
+        await context.sendActivity(message(this.services, context, 'human.stillQueued', { vars: { position: status.position ?? 1, minutes: status.estimatedWaitMinutes ?? 1 } }));
+        return true;
+      }
+      // The desk gave the conversation back (returned, resolved, abandoned, timed out): the bot
+      // answers again, and earlier anger or misses no longer count towards a new handoff.
+      signals.handoffActive = false;
+      signals.readings = [];
+      signals.failedAnswers = 0;
+    }
+    const at = this.services.clock.now().toISOString();
+    const { emotion, intensity, polarity } = this.services.emotions.detect(text);
+    signals.readings = [...signals.readings, { at, emotion, intensity, polarity }].slice(-MAX_READINGS);
+    signals.transcript = appendLines(signals.transcript, [{ at, from: 'customer', text }]);
+    await this.signals.set(context, signals);
+    return false;
+  }
+
+  /** The text of every message the bot sends from now on in this turn, in order. */
+  private collectReplies(context: TurnContext): string[] {
+    const texts: string[] = [];
+    context.onSendActivities(async (_context, activities, next) => {
+      for (const activity of activities) if (activity.type === ActivityTypes.Message && activity.text) texts.push(activity.text);
+      return next();
+    });
+    return texts;
   }
 
   /**
@@ -157,6 +232,16 @@ export class HearlineBot {
     context.turnState.set(TURN_LOCALE_KEY, locale);
     context.activity.locale = locale;
   }
+}
+
+/** The transcript with new lines appended, each cut to a readable length, newest MAX_TRANSCRIPT_LINES kept. */
+function appendLines(transcript: TranscriptLine[], lines: TranscriptLine[]): TranscriptLine[] {
+  const cut = lines.map((line) => ({ ...line, text: line.text.length > MAX_TRANSCRIPT_LINE_CHARS ? `${line.text.slice(0, MAX_TRANSCRIPT_LINE_CHARS)}…` : line.text }));
+  return [...transcript, ...cut].slice(-MAX_TRANSCRIPT_LINES);
+}
+
+function turnLocaleOf(context: TurnContext): Locale {
+  return context.turnState.get(TURN_LOCALE_KEY) === 'en-US' ? 'en-US' : 'zh-CN';
 }
 
 /** A user-state accessor whose values are parsed with zod when read back. */

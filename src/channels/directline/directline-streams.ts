@@ -104,6 +104,11 @@ export class DirectLineStreamHub {
     return count;
   }
 
+  /** Whether a socket of the conversation is open on this instance (the handoff sweeper asks). */
+  holds(conversationId: string): boolean {
+    return (this.streams.get(conversationId)?.size ?? 0) > 0;
+  }
+
   close(): void {
     this.unsubscribe();
     clearInterval(this.keepAlive);

@@ -1,4 +1,5 @@
 import type { ComplaintCategory, Locale, Remedy, Severity } from '../../domain/complaint';
+import { compileCue, EXTERNAL_THREAT_CUES, matchingCues, normaliseForCues, SAFETY_CUES, type CompiledCue } from '../nlu/cues';
 
 /** What the classifier looks at: the customer's own words plus what they asked for. */
 export interface ClassificationInput {
@@ -80,16 +81,8 @@ export const DEFAULT_CLASSIFIER_RULES: ClassifierRules = {
   categoryPriority: [
     'privacy', 'misrepresentation', 'billing', 'product_quality', 'after_sales', 'logistics', 'service',
   ],
-  urgentCues: [
-    // Safety and health.
-    '受伤', '起火', '着火', '爆炸', '中毒', '烫伤', '触电', '过敏', '住院',
-    'injury', 'injuries', 'injured', 'fire', 'caught fire', 'smoke', 'explode', 'exploded', 'explosion',
-    'poisoning', 'burned', 'burnt', 'electric shock', 'hospital', 'allergic',
-    // Escalation outside the company (DOMAIN.md "Risks to watch").
-    '12315', '消协', '消费者协会', '律师', '起诉', '法院', '曝光', '媒体', '记者', '集体投诉',
-    // "the press", not "press": customers "press the button" far more often than they threaten newspapers.
-    'lawyer', 'sue', 'court', 'media', 'journalist', 'the press', 'regulator',
-  ],
+  // Safety and health, and escalation outside the company.
+  urgentCues: [...SAFETY_CUES, ...EXTERNAL_THREAT_CUES],
   seriousCues: [
     // Money lost or charged wrongly.
     '多扣', '多收', '重复扣款', '被骗', '损失', '钱没退', '扣了',
@@ -103,10 +96,6 @@ export const DEFAULT_CLASSIFIER_RULES: ClassifierRules = {
 /** At most this many reasons each for category and severity: complaintSchema allows 20 in all. */
 const MAX_REASONS_PER_PART = 8;
 
-interface CompiledCue {
-  cue: string;
-  pattern: RegExp;
-}
 
 const NUMBER = String.raw`(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?`;
 const MULTIPLIER = String.raw`(?:\s*(万|千|k(?![a-z])))?`;
@@ -147,7 +136,7 @@ export class RuleBasedClassifier implements ComplaintClassifier {
   }
 
   classify(input: ClassificationInput): Classification {
-    const text = normalise(input.description);
+    const text = normaliseForCues(input.description);
     const category = this.chooseCategory(text);
     const severity = this.chooseSeverity(text, input.remedy);
     return {
@@ -185,29 +174,6 @@ export class RuleBasedClassifier implements ComplaintClassifier {
     if (serious.length > 0) return { severity: 'serious', reasons: serious.slice(0, MAX_REASONS_PER_PART) };
     return { severity: 'normal', reasons: ['severity:normal cue=none'] };
   }
-}
-
-/** Full-width letters and digits become ASCII (ＢＲＯＫＥＮ -> broken), then lower case. */
-function normalise(text: string): string {
-  return text.normalize('NFKC').toLowerCase();
-}
-
-function compileCue(cue: string): CompiledCue {
-  const text = normalise(cue).trim();
-  const body = text.split(/\s+/).map(escapeRegExp).join(String.raw`\s+`);
-  // Only Latin letters and digits count as word characters: a Chinese character right next to
-  // an English word ("快递package没到") is a boundary, since mixed text is often unspaced.
-  const start = /^[a-z0-9]/.test(text) ? '(?<![a-z0-9])' : '';
-  const end = /[a-z]$/.test(text) ? 's?(?![a-z0-9])' : /[0-9]$/.test(text) ? '(?![a-z0-9])' : '';
-  return { cue, pattern: new RegExp(`${start}${body}${end}`, 'u') };
-}
-
-function matchingCues(cues: readonly CompiledCue[], text: string): string[] {
-  return cues.filter(({ pattern }) => pattern.test(text)).map(({ cue }) => cue);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** The largest amount of money named with a currency (元, 块, ¥, $, RMB, ...), if any. */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   complaintSchema,
   type Complaint,
+  type ComplaintCategory,
   type ComplaintStatus,
   type Contact,
   type Locale,
@@ -100,6 +101,11 @@ export class ComplaintService {
    */
   previewSeverity(description: string, locale: Locale): Severity {
     return this.classifier.classify({ description, remedy: 'other', orderRef: null, locale }).severity;
+  }
+
+  /** The category a description would get, before anything is recorded (routes a handoff to the right skill). */
+  previewCategory(description: string, locale: Locale): ComplaintCategory {
+    return this.classifier.classify({ description, remedy: 'other', orderRef: null, locale }).category;
   }
 
   /**

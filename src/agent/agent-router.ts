@@ -1,0 +1,193 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Auth } from '../auth/auth';
+import { roleAllows } from '../auth/roles';
+import { pickLocale } from '../channels/webchat/webchat-page';
+import { LOCALES, localeSchema, type Locale } from '../domain/complaint';
+import { ApiError } from '../errors/catalogue';
+import { parseOrReject } from '../http/validate';
+import type { PromptCatalog } from '../i18n/prompt-catalog';
+import { HandoffConflictError, HandoffNotFoundError } from '../services/handoff/handoff-desk';
+import { findProjectRoot } from '../util/project-root';
+import type { AgentConsole } from './agent-console';
+import { AGENT_CONTENT_SECURITY_POLICY, renderAgentPage, type AgentPageConfig } from './agent-page';
+import { AGENT_SOCKET_PATH } from './agent-socket';
+import { AGENT_SKILLS, CLOSE_OUTCOMES, cannedQuerySchema, closeSchema, conversationParamsSchema, presenceSchema, replySchema, transferSchema } from './schema';
+
+/** What the console's routes need from the composition root. */
+export interface AgentRouterDependencies {
+  auth: Auth;
+  console: AgentConsole;
+  prompts: PromptCatalog;
+  defaultLocale: Locale;
+  /** How often the page tells the desk it is open (well under the desk's presence timeout). */
+  heartbeatSeconds: number;
+}
+
+const ASSET_CACHE = 'public, max-age=31536000, immutable';
+
+/**
+ * The agent console, for agents and administrators; mount at `/agent`.
+ * - `GET /` the page (plain script and stylesheet under `/assets/`, strict CSP); live updates
+ *   come over the WebSocket at /agent/ws (see AgentSocketHub);
+ * - `/api/...` JSON: the queue and my conversations, presence, online agents, canned replies,
+ *   and per conversation: view, claim, reply, transfer, return to the bot, close.
+ * 401 without a session, 403 for other roles, 400 with field errors, 404 for a conversation
+ * that never asked for a person, 409 when another agent has it or its state forbids the action.
+ */
+export function agentRouter(deps: AgentRouterDependencies): Router {
+  const assetsDir = path.join(findProjectRoot(), 'src', 'agent', 'assets');
+  const script = fs.readFileSync(path.join(assetsDir, 'agent.js'), 'utf8');
+  const stylesheet = fs.readFileSync(path.join(assetsDir, 'agent.css'), 'utf8');
+  const assets = { script: `/agent/assets/agent.js?v=${contentVersion(script)}`, stylesheet: `/agent/assets/agent.css?v=${contentVersion(stylesheet)}` };
+  const strings = Object.fromEntries(LOCALES.map((locale) => [locale, uiStrings(deps.prompts, locale)])) as AgentPageConfig['strings'];
+  const me = (req: Request) => deps.auth.signedIn(req).user.name;
+  const keyOf = (req: Request) => {
+    const { channel, conversationId } = parseOrReject(conversationParamsSchema, req.params);
+    return `${channel}/${conversationId}`;
+  };
+
+  const router = Router();
+  router.get('/assets/agent.js', (_req, res) => sendAsset(res, 'js', script));
+  router.get('/assets/agent.css', (_req, res) => sendAsset(res, 'css', stylesheet));
+
+  router.get('/', deps.auth.requireRole('agent'), (req, res) => {
+    const lang = localeSchema.safeParse(req.query['lang']);
+    const uiLocale = lang.success ? lang.data : pickLocale(req.acceptsLanguages().filter((tag) => tag !== '*'), deps.defaultLocale);
+    const { user, session } = deps.auth.signedIn(req);
+    const config: AgentPageConfig = {
+      uiLocale,
+      strings,
+      user: { name: user.name, role: user.role },
+      csrfToken: session.csrfToken,
+      locales: [...LOCALES],
+      skills: [...AGENT_SKILLS],
+      outcomes: [...CLOSE_OUTCOMES],
+      socketPath: AGENT_SOCKET_PATH,
+      heartbeatSeconds: deps.heartbeatSeconds,
+    };
+    res.set({
+      'Content-Security-Policy': AGENT_CONTENT_SECURITY_POLICY,
+      'Referrer-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Frame-Options': 'DENY',
+      Vary: 'Accept-Language, Cookie',
+    });
+    res.type('html').send(renderAgentPage({ config, assets }));
+  });
+
+  const api = Router();
+  api.use(deps.auth.requireRole('agent'));
+  api.use(jsonOnly);
+  api.use(express.json({ limit: '16kb', strict: true }));
+
+  api.get('/overview', async (req, res) => {
+    res.json(await deps.console.overview(me(req)));
+  });
+
+  api.get('/agents', async (_req, res) => {
+    res.json({ agents: await deps.console.onlineAgents() });
+  });
+
+  api.post('/presence', async (req, res) => {
+    const body = parseOrReject(presenceSchema, req.body);
+    const profile = { name: me(req), locales: body.locales, skills: body.skills };
+    await deps.console.heartbeat(profile);
+    res.json({ online: true, profile });
+  });
+
+  api.delete('/presence', async (req, res) => {
+    await deps.console.signOff(me(req));
+    res.status(204).end();
+  });
+
+  api.get('/canned', (req, res) => {
+    const query = parseOrReject(cannedQuerySchema, req.query);
+    res.json({ replies: deps.console.canned(query.locale, query.q || undefined) });
+  });
+
+  api.get('/conversations/:channel/:conversationId', async (req, res) => {
+    const key = keyOf(req);
+    res.json(await desk(() => deps.console.view(key)));
+  });
+
+  api.post('/conversations/:channel/:conversationId/claim', async (req, res) => {
+    const key = keyOf(req);
+    res.json({ record: await desk(() => deps.console.claim(key, me(req))) });
+  });
+
+  api.post('/conversations/:channel/:conversationId/reply', async (req, res) => {
+    const key = keyOf(req);
+    const body = parseOrReject(replySchema, req.body);
+    res.json(await desk(() => deps.console.reply(key, me(req), body.text)));
+  });
+
+  api.post('/conversations/:channel/:conversationId/transfer', async (req, res) => {
+    const key = keyOf(req);
+    const body = parseOrReject(transferSchema, req.body);
+    if (body.toAgent !== undefined) {
+      const target = await deps.auth.users.get(body.toAgent);
+      if (!target || !roleAllows(target.role, ['agent'])) throw new ApiError('BAD_REQUEST', { toAgent: ['there is no agent of this name'] });
+      if (target.name === me(req)) throw new ApiError('BAD_REQUEST', { toAgent: ['choose another agent than yourself'] });
+    }
+    res.json({ record: await desk(() => deps.console.transfer(key, me(req), { agent: body.toAgent, skill: body.toSkill })) });
+  });
+
+  api.post('/conversations/:channel/:conversationId/return', async (req, res) => {
+    const key = keyOf(req);
+    res.json({ record: await desk(() => deps.console.returnToBot(key, me(req))) });
+  });
+
+  api.post('/conversations/:channel/:conversationId/close', async (req, res) => {
+    const key = keyOf(req);
+    const body = parseOrReject(closeSchema, req.body);
+    res.json({ record: await desk(() => deps.console.close(key, me(req), body.outcome, body.note || undefined)) });
+  });
+
+  router.use('/api', api);
+  return router;
+}
+
+/** The desk's refusals as the API's answers: 404 unknown conversation, 409 taken or wrong state. */
+async function desk<T>(action: () => Promise<T>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if (error instanceof HandoffNotFoundError) throw new ApiError('NOT_FOUND', undefined, { cause: error });
+    if (error instanceof HandoffConflictError) throw new ApiError('HANDOFF_CONFLICT', undefined, { cause: error, details: { state: error.state } });
+    throw error;
+  }
+}
+
+const jsonOnly: RequestHandler = (req, _res, next) => {
+  const hasBody = Number(req.get('content-length') ?? '0') > 0 || req.get('transfer-encoding') !== undefined;
+  if (['POST', 'PUT'].includes(req.method) && hasBody && !req.is('application/json')) next(new ApiError('UNSUPPORTED_MEDIA_TYPE'));
+  else next();
+};
+
+/**
+ * The page's texts in one locale, as `{placeholder}` templates the page script fills in: every
+ * `agent.*` prompt but the customer's (without the prefix), the handoff reasons and emotions of
+ * the packet, and the role and language names.
+ */
+function uiStrings(prompts: PromptCatalog, locale: Locale): Record<string, string> {
+  // Each placeholder renders as itself, so the catalogue's checks still apply to these texts.
+  const asTemplate = new Proxy<Record<string, string>>({}, { get: (_target, name) => `{${String(name)}}` });
+  const strings: Record<string, string> = {};
+  for (const key of prompts.keys(locale)) {
+    if (key.startsWith('agent.') && !key.startsWith('agent.customer.')) strings[key.slice('agent.'.length)] = prompts.text(locale, key, asTemplate);
+    if (key.startsWith('handoff.reason.') || key.startsWith('auth.roles.') || key === 'auth.languageZh' || key === 'auth.languageEn') strings[key] = prompts.text(locale, key);
+  }
+  return strings;
+}
+
+function contentVersion(content: string): string {
+  return createHash('sha256').update(content).digest('hex').slice(0, 16);
+}
+
+function sendAsset(res: Response, type: 'js' | 'css', content: string): void {
+  res.set({ 'Cache-Control': ASSET_CACHE, 'X-Content-Type-Options': 'nosniff' });
+  res.type(type).send(content);
+}
