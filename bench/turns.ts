@@ -28,6 +28,9 @@ function percentile(sorted: number[], p: number): number {
 async function run(label: string, env: Record<string, string>) {
   const app = await createApp(loadConfig(env), { logger: createLogger('silent') });
   const latencies: number[] = [];
+  // Warm-up: one short conversation, so that loading models and compiling is not measured.
+  for (const text of script) await app.gateway.process({ type: 'message', channel: 'bench', conversationId: `${label}-warm`, userId: 'warm', text });
+  const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   await Promise.all(
     Array.from({ length: conversations }, async (_, c) => {
@@ -40,9 +43,10 @@ async function run(label: string, env: Record<string, string>) {
     }),
   );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const cpu = process.cpuUsage(cpuBefore);
   await app.close();
   latencies.sort((a, b) => a - b);
-  return { label, turns: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+  return { label, turns: latencies.length, perSecond: latencies.length / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMsPerTurn: (cpu.user + cpu.system) / 1000 / latencies.length };
 }
 
 async function main() {
@@ -56,10 +60,10 @@ async function main() {
   await client.quit();
 
   console.log(`\n${conversations} conversations x ${turnsPerConversation} turns, in-process gateway, node ${process.version}, ${os.cpus().length} cores\n`);
-  console.log('| store  | turns | turns/s | p50 ms | p99 ms |');
-  console.log('|--------|------:|--------:|-------:|-------:|');
+  console.log('| store  | turns | turns/s | p50 ms | p99 ms | CPU ms/turn |');
+  console.log('|--------|------:|--------:|-------:|-------:|------------:|');
   for (const row of rows) {
-    console.log(`| ${row.label.padEnd(6)} | ${String(row.turns).padStart(5)} | ${row.perSecond.toFixed(0).padStart(7)} | ${row.p50.toFixed(1).padStart(6)} | ${row.p99.toFixed(1).padStart(6)} |`);
+    console.log(`| ${row.label.padEnd(6)} | ${String(row.turns).padStart(5)} | ${row.perSecond.toFixed(0).padStart(7)} | ${row.p50.toFixed(1).padStart(6)} | ${row.p99.toFixed(1).padStart(6)} | ${row.cpuMsPerTurn.toFixed(2).padStart(11)} |`);
   }
 }
 

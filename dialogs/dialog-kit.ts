@@ -88,7 +88,8 @@ export interface EmotionSensor {
 
 /** The conversation's signals, with defaults for a conversation that has none yet. */
 export async function readSignals(services: Pick<DialogServices, 'signals'>, context: TurnContext): Promise<ConversationSignals> {
-  return conversationSignalsSchema.parse((await services.signals.get(context)) ?? {});
+  // The accessor parses what comes from storage; a conversation without signals gets the defaults.
+  return (await services.signals.get(context)) ?? conversationSignalsSchema.parse({});
 }
 
 /** The locale of the current turn (set by the bot core before dialogs run). */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, ConversationState, UserState, type Activity } from 'botbuilder-core';
+import { ActivityTypes, type Activity } from 'botbuilder-core';
 import { ATTACHMENT_URL_SCHEME, type DialogServices } from '../../dialogs/dialog-kit';
 import type { Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
@@ -8,7 +8,7 @@ import type { Clock } from '../util/clock';
 import { inboundActivitySchema, type BotGateway, type InboundActivity, type OutboundReply, type ReplySink } from './activity';
 import { HearlineAdapter } from './hearline-adapter';
 import { HearlineBot } from './hearline-bot';
-import { DocumentStorage } from './state-storage';
+import { TurnState } from './turn-state';
 
 /** What the bot core is built from. */
 export interface BotCoreDependencies {
@@ -30,8 +30,7 @@ export class BotCore implements BotGateway {
   private readonly bot: HearlineBot;
 
   constructor(private readonly deps: BotCoreDependencies) {
-    const storage = new DocumentStorage(deps.store.documents);
-    this.bot = new HearlineBot(new ConversationState(storage), new UserState(storage), deps.services, {
+    this.bot = new HearlineBot(new TurnState(deps.store.documents), deps.services, {
       defaultLocale: deps.defaultLocale,
       maxMessageChars: deps.maxMessageChars,
       logger: deps.logger,

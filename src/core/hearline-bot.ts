@@ -1,4 +1,4 @@
-import { ActivityTypes, ConversationState, UserState, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
+import { ActivityTypes, type StatePropertyAccessor, type TurnContext } from 'botbuilder-core';
 import { DialogSet, DialogTurnStatus, type DialogState } from 'botbuilder-dialogs';
 import { z } from 'zod';
 import {
@@ -22,6 +22,7 @@ import { localeSchema, type Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
 import { detectLanguage } from '../services/nlu/language';
 import { inspectInput, type InspectedInput } from './input-guard';
+import type { TurnState } from './turn-state';
 
 /** What the bot keeps per conversation besides the dialog stack. */
 const conversationProfileSchema = z.object({
@@ -51,16 +52,15 @@ export class HearlineBot {
   private readonly signals: StatePropertyAccessor<ConversationSignals>;
 
   constructor(
-    private readonly conversationState: ConversationState,
-    private readonly userState: UserState,
+    private readonly state: TurnState,
     private readonly services: Omit<DialogServices, 'userProfile' | 'evidence' | 'signals'>,
     private readonly options: HearlineBotOptions,
   ) {
-    this.dialogState = conversationState.createProperty<DialogState>('dialogState');
-    this.profile = conversationState.createProperty<ConversationProfile>('profile');
-    const userProfile = userState.createProperty<UserProfile>('profile');
-    this.evidence = conversationState.createProperty<string[]>('evidence');
-    this.signals = validatedAccessor(conversationState.createProperty<ConversationSignals>('signals'), conversationSignalsSchema);
+    this.dialogState = state.property<DialogState>('conversation', 'dialogState');
+    this.profile = state.property<ConversationProfile>('conversation', 'profile');
+    const userProfile = state.property<UserProfile>('user', 'profile');
+    this.evidence = state.property<string[]>('conversation', 'evidence');
+    this.signals = validatedAccessor(state.property<ConversationSignals>('conversation', 'signals'), conversationSignalsSchema);
     const dialogServices: DialogServices = {
       ...services,
       userProfile: validatedAccessor(userProfile, userProfileSchema),
@@ -81,8 +81,7 @@ export class HearlineBot {
     }
     profile.turnFailures = 0;
     await this.profile.set(context, profile);
-    await this.conversationState.saveChanges(context);
-    await this.userState.saveChanges(context);
+    await this.state.save(context);
   }
 
   private async onConversationStart(context: TurnContext, profile: ConversationProfile): Promise<void> {
@@ -205,7 +204,7 @@ export class HearlineBot {
     log.error({ err: error }, 'turn failed');
     let locale = this.options.defaultLocale;
     try {
-      await this.conversationState.load(context, true);
+      await this.state.load(context, true);
       const profile = conversationProfileSchema.parse((await this.profile.get(context)) ?? {});
       locale = profile.locale ?? locale;
       profile.turnFailures += 1;
@@ -214,7 +213,7 @@ export class HearlineBot {
         log.warn({ failures: profile.turnFailures }, 'dialog stack cleared after repeated failures');
       }
       await this.profile.set(context, profile);
-      await this.conversationState.saveChanges(context, true);
+      await this.state.save(context);
     } catch (stateError) {
       log.error({ err: stateError }, 'could not record the failed turn');
     }
@@ -244,14 +243,25 @@ function turnLocaleOf(context: TurnContext): Locale {
   return context.turnState.get(TURN_LOCALE_KEY) === 'en-US' ? 'en-US' : 'zh-CN';
 }
 
-/** A user-state accessor whose values are parsed with zod when read back. */
+/**
+ * An accessor whose values are parsed with zod when read back from storage. A value is parsed
+ * once: what was parsed or set through the accessor is remembered and not parsed again.
+ */
 function validatedAccessor<T>(inner: StatePropertyAccessor<T>, schema: z.ZodType<T>): StatePropertyAccessor<T> {
+  const valid = new WeakSet<object>();
+  const remember = (value: T): T => {
+    if (typeof value === 'object' && value !== null) valid.add(value);
+    return value;
+  };
   return {
     get: async (context: TurnContext, defaultValue?: T) => {
       const value = defaultValue === undefined ? await inner.get(context) : await inner.get(context, defaultValue);
-      return value === undefined ? value : schema.parse(value);
+      if (value === undefined || (typeof value === 'object' && value !== null && valid.has(value))) return value;
+      const parsed = remember(schema.parse(value));
+      await inner.set(context, parsed);
+      return parsed;
     },
-    set: (context: TurnContext, value: T) => inner.set(context, value),
+    set: (context: TurnContext, value: T) => inner.set(context, remember(value)),
     delete: (context: TurnContext) => inner.delete(context),
   } as StatePropertyAccessor<T>;
 }
