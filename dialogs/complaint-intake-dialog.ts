@@ -6,7 +6,7 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import type { TurnContext } from 'botbuilder-core';
+import { MessageFactory, type TurnContext } from 'botbuilder-core';
 import { z } from 'zod';
 import { REMEDIES, contactSchema, type Contact, type Remedy } from '../src/domain/complaint';
 import {
@@ -23,6 +23,14 @@ import {
 export const COMPLAINT_INTAKE_DIALOG = 'complaintIntake';
 
 const FLOW = 'complaintIntake.flow';
+/** Unusable answers to the (optional) order-number question before the intake goes on without one. */
+const ORDER_TRIES = 3;
+/**
+ * How sure the knowledge base must be before a question asked in the middle of the intake is
+ * answered there: higher than for a question on its own, since the customer was asked for
+ * something else and a wrong answer would interrupt them for nothing.
+ */
+const ASIDE_CONFIDENCE = 0.6;
 const DESCRIPTION_PROMPT = 'complaintIntake.description';
 const ORDER_PROMPT = 'complaintIntake.order';
 const REMEDY_PROMPT = 'complaintIntake.remedy';
@@ -388,22 +396,51 @@ export class ComplaintIntakeDialog extends ComponentDialog {
     return this.retry(pc, 'intake.descriptionTooShort');
   }
 
+  /**
+   * A question asked instead of an answer ("退款多久到账？" when the order number is asked) is
+   * answered from the knowledge base when the words are a question and the knowledge base
+   * answers it with confidence; then the intake asks
+   * its question again. Returns true when it answered.
+   */
+  private async answeredAside(pc: PromptValidatorContext<string>, promptKey: string, choices?: string[]): Promise<boolean> {
+    const text = (pc.recognized.value ?? '').trim();
+    if (!text || this.services.nlu.recognizeIntent(text).intent !== 'question') return false;
+    const decision = await this.services.knowledge.ask(text, turnLocale(pc.context));
+    if (decision.kind !== 'answer' || decision.confidence < ASIDE_CONFIDENCE) return false;
+    const answer = MessageFactory.text(decision.article.body.trim(), decision.article.voice);
+    answer.locale = decision.article.locale;
+    await pc.context.sendActivity(answer);
+    await pc.context.sendActivity(message(this.services, pc.context, ['intake.backToIntake', promptKey], { expectsInput: true, choices }));
+    return true;
+  }
+
   private async validateOrder(pc: PromptValidatorContext<string>): Promise<boolean> {
     const text = pc.recognized.value ?? '';
     const locale = turnLocale(pc.context);
-    if (matchLabel(text, [['none', this.services.prompts.text(locale, 'intake.noOrderChoice')]])) return true;
+    const choices = [this.services.prompts.text(locale, 'intake.noOrderChoice')];
+    if (matchLabel(text, [['none', choices[0] ?? '']])) return true;
     if (this.services.nlu.parseOrderAnswer(text).kind !== 'invalid' || this.services.nlu.findOrderRef(text)) return true;
-    return this.retry(pc, 'intake.invalidOrder', [this.services.prompts.text(locale, 'intake.noOrderChoice')]);
+    if (await this.answeredAside(pc, 'intake.askOrder', choices)) return false;
+    if (pc.attemptCount >= ORDER_TRIES) {
+      // The order number is optional: after a few tries the intake goes on without it
+      // (the next step reads an unrecognised answer as "no order number").
+      await pc.context.sendActivity(message(this.services, pc.context, 'intake.orderSkipped'));
+      return true;
+    }
+    return this.retry(pc, 'intake.invalidOrder', choices);
   }
 
   private async validateRemedy(pc: PromptValidatorContext<string>): Promise<boolean> {
     if (this.remedyAnswer(pc.context, pc.recognized.value ?? '')) return true;
-    return this.retry(pc, 'intake.invalidRemedy', this.remedyLabels(pc.context).map(([, label]) => label));
+    const choices = this.remedyLabels(pc.context).map(([, label]) => label);
+    if (await this.answeredAside(pc, 'intake.askRemedy', choices)) return false;
+    return this.retry(pc, 'intake.invalidRemedy', choices);
   }
 
   private async validateContact(pc: PromptValidatorContext<string>): Promise<boolean> {
     const answer = this.services.nlu.parseContactAnswer(pc.recognized.value ?? '');
     if (answer.kind === 'contact') return true;
+    if (await this.answeredAside(pc, 'intake.askContact')) return false;
     const key = answer.reason === 'phone' ? 'intake.invalidPhone' : answer.reason === 'email' ? 'intake.invalidEmail' : 'intake.invalidContact';
     return this.retry(pc, key);
   }
