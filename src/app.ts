@@ -175,7 +175,13 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     defaultLocale: config.defaultLocale,
     publicUrl: config.publicUrl,
     holdsStream: (conversationId) => streams.holds(conversationId),
-    handoff: { abandonAfterSeconds: config.handoff.abandonAfterSeconds, sweepSeconds: config.handoff.sweepSeconds, heartbeatSeconds: 30 },
+    handoff: {
+      abandonAfterSeconds: config.handoff.abandonAfterSeconds,
+      sweepSeconds: config.handoff.sweepSeconds,
+      heartbeatSeconds: 30,
+      agentGraceSeconds: config.handoff.agentGraceSeconds,
+      companySeconds: config.handoff.companySeconds,
+    },
   });
   // Anonymous /api/messages sends replies to whatever serviceUrl a caller names: allowed for the
   // Emulator in development, only with an app registration in production.

@@ -27,6 +27,8 @@ const envSchema = z.object({
   HANDOFF_AVERAGE_HANDLE_MINUTES: optional(z.coerce.number().min(0.5).max(120)),
   HANDOFF_ABANDON_SECONDS: optional(z.coerce.number().int().min(30).max(3600)),
   HANDOFF_SWEEP_SECONDS: optional(z.coerce.number().int().min(1).max(300)),
+  HANDOFF_AGENT_GRACE_SECONDS: optional(z.coerce.number().int().min(0).max(3600)),
+  HANDOFF_COMPANY_SECONDS: optional(z.coerce.number().int().min(15).max(3600)),
   ESCALATION_ANGER_INTENSITY: optional(z.coerce.number().min(0).max(1)),
   ESCALATION_TREND_INTENSITY: optional(z.coerce.number().min(0).max(1)),
   ESCALATION_FAILED_ANSWERS: optional(z.coerce.number().int().min(1).max(10)),
@@ -78,7 +80,10 @@ export interface Config {
    * The human desk: agents' opening hours in timeZone (undefined: around the clock), the longest
    * wait offered to a customer, and the average minutes per conversation for wait estimates;
    * a queued web-chat customer with no open socket and no message for abandonAfterSeconds has
-   * left (checked every sweepSeconds).
+   * left (checked every sweepSeconds). An agent with no console open anywhere keeps their
+   * conversations agentGraceSeconds before they go back to the queue (a reload or a dropped
+   * connection costs the customer nothing). A waiting customer who has heard nothing for
+   * companySeconds is told their place and expected wait again.
    */
   handoff: {
     hours: { open: string; close: string } | undefined;
@@ -86,6 +91,8 @@ export interface Config {
     averageHandleMinutes: number;
     abandonAfterSeconds: number;
     sweepSeconds: number;
+    agentGraceSeconds: number;
+    companySeconds: number;
   };
   /** Escalation thresholds; unset means the policy's defaults (see src/services/escalation). */
   escalation: { angerIntensity?: number; trendIntensity?: number; failedAnswers?: number };
@@ -145,6 +152,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
       averageHandleMinutes: e.HANDOFF_AVERAGE_HANDLE_MINUTES ?? 6,
       abandonAfterSeconds: e.HANDOFF_ABANDON_SECONDS ?? 120,
       sweepSeconds: e.HANDOFF_SWEEP_SECONDS ?? 15,
+      agentGraceSeconds: e.HANDOFF_AGENT_GRACE_SECONDS ?? 60,
+      companySeconds: e.HANDOFF_COMPANY_SECONDS ?? 90,
     },
     escalation: {
       ...(e.ESCALATION_ANGER_INTENSITY === undefined ? {} : { angerIntensity: e.ESCALATION_ANGER_INTENSITY }),

@@ -3,11 +3,11 @@ import { LOCALES, type Locale } from '../domain/complaint';
 import type { PromptCatalog } from '../i18n/prompt-catalog';
 import type { Logger } from '../logging/logger';
 import { HandoffConflictError, HandoffNotFoundError, type AgentProfile, type HandoffDesk } from '../services/handoff/handoff-desk';
-import type { HandoffRecord, TranscriptLine } from '../services/handoff/handoff-record';
+import { customerLeftAt, type HandoffRecord, type TranscriptLine } from '../services/handoff/handoff-record';
 import type { KnowledgeEngine } from '../services/knowledge/knowledge-service';
 import { EtagConflictError, type DocumentStore } from '../storage/store';
 import type { Clock } from '../util/clock';
-import type { CustomerChannels, CustomerMessage } from './customer-channels';
+import { tellCustomer, type CustomerChannels, type CustomerNotice } from './customer-channels';
 import type { CLOSE_OUTCOMES } from './schema';
 
 /** What the agent console's operations are built from. */
@@ -41,6 +41,10 @@ export interface QueueItem {
   emotion: { emotion: string; intensity: number } | undefined;
   targetAgent: string | undefined;
   assignedAgent: string | undefined;
+  /** Back in the queue because this agent went away mid-conversation. */
+  interruptedFrom: string | undefined;
+  /** While an agent has it: when the customer was found gone (no chat window, no message), until they are back. */
+  customerLeftAt: string | undefined;
   summary: string;
 }
 
@@ -51,6 +55,8 @@ export interface ConversationView {
   place: { position: number; estimatedWaitMinutes: number } | undefined;
   /** Whether the customer's channel shows the agent's messages at once (else they stay in the record). */
   livePush: boolean;
+  /** While assigned: when the customer was found gone, until they are back; the agent closes it with an outcome. */
+  customerLeftAt: string | undefined;
 }
 
 /** A knowledge article offered as a reply the agent can send or edit. */
@@ -94,6 +100,7 @@ export class AgentConsole {
       record,
       place: record.state === 'queued' ? await this.deps.desk.placeOf(record) : undefined,
       livePush: this.deps.channels.canPush(record.channel),
+      customerLeftAt: record.state === 'assigned' ? customerLeftAt(record) : undefined,
     };
   }
 
@@ -195,20 +202,8 @@ export class AgentConsole {
     }
   }
 
-  /**
-   * A line from Hearline to the customer about the handoff, in their language: kept in the record
-   * and pushed on their channel. The desk has already changed; a failed delivery is logged, not
-   * thrown, so the agent is not told their action failed when it did not.
-   */
-  private async tellCustomer(record: HandoffRecord, what: 'claimed' | 'transferred' | 'backToBot' | 'closed' | 'satisfaction', vars: Record<string, string> = {}): Promise<void> {
-    const rendered = this.deps.prompts.render(record.locale, `agent.customer.${what}`, vars);
-    const message: CustomerMessage = { from: 'bot', text: rendered.text, speak: rendered.speak };
-    try {
-      await this.deps.desk.addMessage(record.key, { at: this.deps.clock.now().toISOString(), from: 'bot', text: rendered.text });
-      await this.deps.channels.deliver(record, message);
-    } catch (error) {
-      this.deps.logger.error({ err: error, key: record.key, what }, 'could not tell the customer about the handoff');
-    }
+  private tellCustomer(record: HandoffRecord, what: CustomerNotice, vars: Record<string, string> = {}): Promise<void> {
+    return tellCustomer(this.deps, record, what, vars);
   }
 
   private async requireRecord(key: string): Promise<HandoffRecord> {
@@ -235,6 +230,8 @@ export class AgentConsole {
       emotion: latest ? { emotion: latest.emotion, intensity: latest.intensity } : undefined,
       targetAgent: record.targetAgent,
       assignedAgent: record.assignedAgent,
+      interruptedFrom: record.state === 'queued' ? record.interrupted?.agent : undefined,
+      customerLeftAt: record.state === 'assigned' ? customerLeftAt(record) : undefined,
       summary: record.packet.summary,
     };
   }

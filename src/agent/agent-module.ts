@@ -34,7 +34,12 @@ export interface AgentModuleDependencies {
   publicUrl: string | undefined;
   /** Whether this instance holds an open Direct Line stream of a conversation. */
   holdsStream: (conversationId: string) => boolean;
-  handoff: { abandonAfterSeconds: number; sweepSeconds: number; heartbeatSeconds: number };
+  /**
+   * `agentGraceSeconds`: how long the conversations of an agent who went away stay theirs before
+   * they go back to the queue; `companySeconds`: how long a waiting customer goes without a word
+   * before they are told their place and wait again.
+   */
+  handoff: { abandonAfterSeconds: number; sweepSeconds: number; heartbeatSeconds: number; agentGraceSeconds: number; companySeconds: number };
 }
 
 /** The console's router (mount at `/agent`), its live socket and the queue sweeper. */
@@ -58,6 +63,13 @@ export function createAgentModule(deps: AgentModuleDependencies): AgentModule {
     clock: deps.clock,
     logger: deps.logger,
   });
+  const sockets = new AgentSocketHub({
+    feed: deps.feed,
+    desk: deps.desk,
+    identify: (req) => identifyAgent(deps.auth, req),
+    originAllowed: (origin, req) => sameSite(origin, req, deps.publicUrl),
+    logger: deps.logger,
+  });
   const sweeper = new HandoffSweeper({
     desk: deps.desk,
     documents: deps.store.documents,
@@ -66,15 +78,11 @@ export function createAgentModule(deps: AgentModuleDependencies): AgentModule {
     clock: deps.clock,
     logger: deps.logger,
     holdsStream: deps.holdsStream,
+    holdsConsole: (agent) => sockets.holds(agent),
     abandonAfterSeconds: deps.handoff.abandonAfterSeconds,
+    agentGraceSeconds: deps.handoff.agentGraceSeconds,
+    companySeconds: deps.handoff.companySeconds,
     intervalSeconds: deps.handoff.sweepSeconds,
-  });
-  const sockets = new AgentSocketHub({
-    feed: deps.feed,
-    desk: deps.desk,
-    identify: (req) => identifyAgent(deps.auth, req),
-    originAllowed: (origin, req) => sameSite(origin, req, deps.publicUrl),
-    logger: deps.logger,
   });
   return {
     router: agentRouter({ auth: deps.auth, console: agentConsole, prompts: deps.prompts, defaultLocale: deps.defaultLocale, heartbeatSeconds: deps.handoff.heartbeatSeconds }),
@@ -85,8 +93,8 @@ export function createAgentModule(deps: AgentModuleDependencies): AgentModule {
       sweeper.start();
     },
     async close() {
-      sockets.close();
       await sweeper.stop();
+      await sockets.close();
     },
   };
 }

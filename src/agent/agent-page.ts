@@ -109,6 +109,7 @@ export function renderAgentPage(params: { config: AgentPageConfig; assets: { scr
 <span id="hl-c-state" class="hl-pill"></span>
 <span id="hl-c-place" class="hl-muted"></span>
 </div>
+<p id="hl-c-left" class="hl-notice" role="status" hidden></p>
 <div class="hl-buttons">
 <button type="button" id="hl-claim" class="hl-primary" ${t('actions.claim')}</button>
 <button type="button" id="hl-return" ${t('actions.return')}</button>

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -15,7 +16,8 @@ export type SocketIdentity = { ok: true; agent: string } | { ok: false; status: 
 /** What the console's socket hub needs. */
 export interface AgentSocketDependencies {
   feed: AgentEventFeed;
-  desk: Pick<HandoffDesk, 'get'>;
+  /** Routes messages to the agent who holds a conversation, and keeps count of the consoles open (see HandoffDesk.consoleClosed). */
+  desk: Pick<HandoffDesk, 'get' | 'consoleOpened' | 'consoleClosed' | 'consolesAlive' | 'forgetConsoles'>;
   /** The signed-in agent of an upgrade request (its session cookie), checked on connect and again every `recheckMs`. */
   identify: (req: IncomingMessage) => Promise<SocketIdentity>;
   /** The site's own origin(s); the browser's Origin header must be one (no cross-site sockets riding on the cookie). */
@@ -25,12 +27,18 @@ export interface AgentSocketDependencies {
   keepAliveMs?: number;
   /** A session signed out or expired closes its sockets within this long. */
   recheckMs?: number;
+  /** How often this instance tells the desk its consoles are still open; well under the desk's presence timeout. */
+  consoleRefreshMs?: number;
 }
 
 /** What a console may send: which conversation it has open (its messages come live). */
 const clientMessageSchema = z.object({ type: z.literal('watch'), key: z.string().max(300).nullable() });
 
 interface ConsoleSocket {
+  /** This socket's own id at the desk. */
+  id: string;
+  /** The desk has counted the socket (a close waits for it, so that it is never counted after it closed). */
+  counted: Promise<void>;
   ws: WebSocket;
   agent: string;
   req: IncomingMessage;
@@ -43,6 +51,11 @@ interface ConsoleSocket {
  * crosses instances) fans out to the sockets held here: queue and state changes to every console,
  * a conversation's messages to the consoles that have it open and to the agent who holds it.
  * Events carry keys and lines only; consoles fetch what they show through the API.
+ *
+ * The desk counts the consoles open on every instance: when an agent's last one closes (the tab
+ * closed, the session ended, the connection died), the agent goes offline at once, and their
+ * conversations get the sweeper's grace period. An instance shutting down only uncounts its
+ * sockets: the pages reconnect to another instance and say they are online again.
  */
 export class AgentSocketHub {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 4 * 1024 });
@@ -50,6 +63,8 @@ export class AgentSocketHub {
   private readonly stopListening: () => void;
   private readonly keepAlive: NodeJS.Timeout;
   private readonly recheck: NodeJS.Timeout;
+  private readonly refresh: NodeJS.Timeout;
+  private closing = false;
 
   constructor(private readonly deps: AgentSocketDependencies) {
     this.stopListening = deps.feed.listen((event) => void this.onDeskEvent(event));
@@ -57,6 +72,8 @@ export class AgentSocketHub {
     this.keepAlive.unref();
     this.recheck = setInterval(() => void this.recheckSessions(), deps.recheckMs ?? 60_000);
     this.recheck.unref();
+    this.refresh = setInterval(() => void this.refreshConsoles(), deps.consoleRefreshMs ?? 30_000);
+    this.refresh.unref();
   }
 
   /** Takes over WebSocket upgrades on /agent/ws of this HTTP server (other paths are left alone). */
@@ -75,12 +92,28 @@ export class AgentSocketHub {
     return this.sockets.size;
   }
 
-  close(): void {
+  /** Whether a console of the agent is open on this instance (the sweeper asks; the desk knows only what instances last told it). */
+  holds(agent: string): boolean {
+    return [...this.sockets].some((entry) => entry.agent === agent);
+  }
+
+  /** Closes every socket here; the desk stops counting them without taking their agents offline. */
+  async close(): Promise<void> {
+    this.closing = true;
     this.stopListening();
     clearInterval(this.keepAlive);
     clearInterval(this.recheck);
+    clearInterval(this.refresh);
+    const entries = [...this.sockets];
     for (const client of this.wss.clients) client.terminate();
     this.wss.close();
+    await Promise.all(entries.map((entry) => entry.counted));
+    if (entries.length === 0) return;
+    try {
+      await this.deps.desk.forgetConsoles(entries.map((entry) => entry.id));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not uncount the consoles of a closing instance');
+    }
   }
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -98,9 +131,14 @@ export class AgentSocketHub {
   }
 
   private onConnection(ws: WebSocket, req: IncomingMessage, agent: string): void {
-    const entry: ConsoleSocket = { ws, agent, req, watching: null, alive: true };
+    const id = randomBytes(12).toString('base64url');
+    const counted = this.deps.desk.consoleOpened(agent, id).catch((error: unknown) => this.deps.logger.warn({ err: error, agent }, 'could not count an agent console'));
+    const entry: ConsoleSocket = { id, counted, ws, agent, req, watching: null, alive: true };
     this.sockets.add(entry);
-    ws.on('close', () => this.sockets.delete(entry));
+    ws.on('close', () => {
+      this.sockets.delete(entry);
+      if (!this.closing) void this.onConsoleClosed(entry);
+    });
     ws.on('pong', () => (entry.alive = true));
     ws.on('error', (error) => this.deps.logger.debug({ err: error, agent }, 'agent socket error'));
     ws.on('message', (data) => {
@@ -113,6 +151,25 @@ export class AgentSocketHub {
       if (parsed.success) entry.watching = parsed.data.key;
     });
     send(ws, { type: 'hello', agent });
+  }
+
+  /** The agent's last console anywhere closing takes them offline (the desk decides, across instances). */
+  private async onConsoleClosed(entry: ConsoleSocket): Promise<void> {
+    await entry.counted;
+    try {
+      if (await this.deps.desk.consoleClosed(entry.agent, entry.id)) this.deps.logger.info({ agent: entry.agent }, 'last agent console closed: offline');
+    } catch (error) {
+      this.deps.logger.warn({ err: error, agent: entry.agent }, 'could not uncount an agent console; presence will time out');
+    }
+  }
+
+  private async refreshConsoles(): Promise<void> {
+    if (this.sockets.size === 0) return;
+    try {
+      await this.deps.desk.consolesAlive([...this.sockets].map((entry) => entry.id));
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'could not refresh the agent consoles');
+    }
   }
 
   private async onDeskEvent(event: HandoffDeskEvent): Promise<void> {

@@ -1,4 +1,7 @@
 import { DIRECTLINE_CHANNEL, botMessage, type DirectLineActivity } from '../channels/directline/directline-activities';
+import type { PromptCatalog } from '../i18n/prompt-catalog';
+import type { Logger } from '../logging/logger';
+import type { HandoffDesk } from '../services/handoff/handoff-desk';
 import type { HandoffRecord } from '../services/handoff/handoff-record';
 import type { ConversationLog } from '../storage/store';
 import type { Clock } from '../util/clock';
@@ -76,4 +79,31 @@ function agentMessage(record: HandoffRecord, agent: string, text: string, at: Da
     textFormat: 'plain',
     inputHint: 'expectingInput',
   };
+}
+
+/** What Hearline tells the customer around a handoff: the `agent.customer.*` prompts. */
+export type CustomerNotice = 'claimed' | 'transferred' | 'backToBot' | 'closed' | 'satisfaction' | 'agentLeft' | 'stillWaiting';
+
+/** What telling a customer about their handoff needs. */
+export interface CustomerNoticeDependencies {
+  desk: Pick<HandoffDesk, 'addMessage'>;
+  channels: CustomerChannels;
+  prompts: PromptCatalog;
+  clock: Clock;
+  logger: Logger;
+}
+
+/**
+ * A line from Hearline to the customer about the handoff, in their language: kept in the record
+ * and pushed on their channel. The desk has already changed; a failed delivery is logged, not
+ * thrown, so whoever acted is not told their action failed when it did not.
+ */
+export async function tellCustomer(deps: CustomerNoticeDependencies, record: HandoffRecord, what: CustomerNotice, vars: Record<string, string> = {}): Promise<void> {
+  const rendered = deps.prompts.render(record.locale, `agent.customer.${what}`, vars);
+  try {
+    await deps.desk.addMessage(record.key, { at: deps.clock.now().toISOString(), from: 'bot', text: rendered.text });
+    await deps.channels.deliver(record, { from: 'bot', text: rendered.text, speak: rendered.speak });
+  } catch (error) {
+    deps.logger.error({ err: error, key: record.key, what }, 'could not tell the customer about the handoff');
+  }
 }

@@ -235,7 +235,14 @@
       h(
         'tr',
         { 'data-key': item.key, class: [item.key === state.key ? 'hl-selected' : '', `hl-priority-${item.priority}`].join(' ') },
-        h('td', {}, h('button', { type: 'button', class: 'hl-link', onclick: () => openConversation(item.key), text: shortId(item.conversationId) }), item.vip ? h('span', { class: 'hl-badge', text: t('vip') }) : null),
+        h(
+          'td',
+          {},
+          h('button', { type: 'button', class: 'hl-link', onclick: () => openConversation(item.key), text: shortId(item.conversationId) }),
+          item.vip ? h('span', { class: 'hl-badge', text: t('vip') }) : null,
+          // Its agent went away mid-conversation: it is served first, and its messages so far are kept.
+          item.interruptedFrom ? h('span', { class: 'hl-badge hl-interrupted', text: t('queue.interrupted', { agent: item.interruptedFrom }) }) : null,
+        ),
         h('td', { text: localeName(item.locale) }),
         h('td', { text: item.channel }),
         h('td', { class: 'hl-wait hl-number', 'data-since': item.requestedAt, text: formatWait(item.requestedAt) }),
@@ -253,6 +260,7 @@
           { 'data-key': item.key, class: item.key === state.key ? 'hl-selected' : '' },
           h('button', { type: 'button', class: 'hl-link', onclick: () => openConversation(item.key), text: `${shortId(item.conversationId)} · ${localeName(item.locale)} · ${item.channel}` }),
           state.unread.has(item.key) ? h('span', { class: 'hl-badge hl-unread', text: '●' }) : null,
+          item.customerLeftAt ? h('span', { class: 'hl-badge hl-customer-left', text: t('mine.customerLeft') }) : null,
           h('span', { class: 'hl-muted', text: ` ${emotionText(item.emotion)}` }),
         ),
       ),
@@ -303,6 +311,10 @@
         : record.state === 'assigned' && record.assignedAgent
           ? t('conversation.assignedTo', { agent: record.assignedAgent })
           : '';
+    // A customer who left while an agent has them: the agent closes the conversation with an outcome.
+    const left = $('hl-c-left');
+    left.hidden = !view.customerLeftAt;
+    left.textContent = view.customerLeftAt ? t('conversation.customerLeft', { time: formatTime(view.customerLeftAt) }) : '';
     $('hl-claim').hidden = record.state !== 'queued';
     for (const id of ['hl-return', 'hl-transfer', 'hl-close']) $(id).hidden = !mineNow;
     if (!mineNow) {
@@ -534,7 +546,10 @@
       attempt = 0;
       renderLive();
       watch();
-      void loadOverview();
+      // Losing the socket took this agent offline at the desk (it cannot tell a dropped connection
+      // from a closed tab): an agent who was online says so again at once.
+      const present = state.heartbeat !== null ? api('POST', '/presence', chosenProfile()).catch(() => undefined) : Promise.resolve();
+      void present.then(loadOverview);
       if (state.key) void openConversation(state.key);
     });
     socket.addEventListener('message', (event) => {

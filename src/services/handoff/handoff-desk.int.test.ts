@@ -7,7 +7,7 @@ import { openSqliteStore } from '../../storage/sqlite-store';
 import type { Store } from '../../storage/store';
 import { ManualClock } from '../../util/clock';
 import { HandoffConflictError, HandoffDesk, type HandoffDeskEvent, type HandoffTicket } from './handoff-desk';
-import type { HandoffPacket } from './handoff-record';
+import { customerLeftAt, type HandoffPacket } from './handoff-record';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
@@ -174,5 +174,114 @@ describe.each([
     await desk.addMessage('directline/c1', { at: clock.now().toISOString(), from: 'customer', text: '快递到底在哪' });
     expect((await desk.get('directline/c1'))?.messages.map((line) => line.text)).toEqual(['您好，我是小李', '快递到底在哪']);
     expect(events.filter((event) => event.kind === 'message')).toHaveLength(2);
+  });
+  describe('presence', () => {
+    const options = { timeZone: 'Asia/Shanghai', maxWaitMinutes: 15, averageHandleMinutes: 5, presenceTimeoutSeconds: 60 };
+
+    it('takes an agent offline at once when their last console closes, on whichever instance, and not before', async () => {
+      const other = new HandoffDesk(store.documents, clock, options);
+      await desk.heartbeat(zhAgent);
+      await desk.consoleOpened('li', 'tab-on-a');
+      await other.consoleOpened('li', 'tab-on-b');
+      expect(await desk.consolesOpen('li')).toBe(2);
+
+      expect(await desk.consoleClosed('li', 'tab-on-a')).toBe(false);
+      expect(await other.onlineAgents()).toEqual([zhAgent]);
+      expect(await desk.awayAgents(['li'])).toEqual(new Map());
+
+      clock.advance(5_000);
+      expect(await other.consoleClosed('li', 'tab-on-b')).toBe(true);
+      expect(await desk.onlineAgents()).toEqual([]);
+      expect(await desk.awayAgents(['li', 'wang'])).toEqual(new Map([['li', clock.now()], ['wang', undefined]]));
+      // Nobody is left to take a new customer.
+      expect(await desk.request(ticket('c1'))).toEqual({ kind: 'unavailable', why: 'no_agents' });
+    });
+
+    it('lets exactly one of two instances closing the last two consoles at once take the agent offline', async () => {
+      const other = new HandoffDesk(store.documents, clock, options);
+      await desk.heartbeat(zhAgent);
+      await desk.consoleOpened('li', 'tab-1');
+      await desk.consoleOpened('li', 'tab-2');
+      const results = await Promise.all([desk.consoleClosed('li', 'tab-1'), other.consoleClosed('li', 'tab-2')]);
+      expect(results.sort()).toEqual([false, true]);
+      expect(await desk.onlineAgents()).toEqual([]);
+      expect(await desk.consolesOpen('li')).toBe(0);
+    });
+
+    it('stops counting a console of an instance that stopped after the presence timeout', async () => {
+      await desk.heartbeat(zhAgent);
+      await desk.consoleOpened('li', 'tab-on-stopped');
+      await desk.consoleOpened('li', 'tab-on-running');
+      // The running instance refreshes its console; the stopped one cannot.
+      clock.advance(40_000);
+      await desk.consolesAlive(['tab-on-running']);
+      await desk.heartbeat(zhAgent);
+      clock.advance(30_000);
+      expect(await desk.consolesOpen('li')).toBe(1);
+      expect(await desk.consoleClosed('li', 'tab-on-running')).toBe(true);
+    });
+
+    it('forgets the consoles of an instance shutting down without taking their agents offline', async () => {
+      await desk.heartbeat(zhAgent);
+      await desk.consoleOpened('li', 'tab');
+      // wang works with the console open but has not gone online (takes no new customers).
+      await desk.consoleOpened('wang', 'wang-tab');
+      clock.advance(30_000);
+      await desk.forgetConsoles(['tab', 'wang-tab']);
+      expect(await desk.consolesOpen('li')).toBe(0);
+      expect(await desk.onlineAgents()).toEqual([zhAgent]);
+      // The grace period of wang's conversations counts from the shutdown, not from their claims.
+      expect(await desk.awayAgents(['li', 'wang'])).toEqual(new Map([['wang', clock.now()]]));
+    });
+  });
+
+  it('serves a conversation whose agent went away first after urgent cases, and counts its wait from its return to the queue', async () => {
+    await desk.heartbeat(zhAgent);
+    await desk.request(ticket('c1'));
+    await desk.claim('directline/c1', 'li');
+    clock.advance(60_000);
+    await desk.request(ticket('high', { priority: 'high', vip: true }));
+    await desk.request(ticket('urgent', { priority: 'urgent' }));
+    await desk.heartbeat(zhAgent);
+    expect((await desk.assigned()).map((record) => record.key)).toEqual(['directline/c1']);
+
+    // li talked with c1 for longer than any wait limit, then went away.
+    clock.advance(40 * 60_000);
+    await desk.heartbeat(zhAgent);
+    const requeued = await desk.requeueFromAbsentAgent('directline/c1', 'li', 'agent li away since then');
+    expect(requeued).toMatchObject({ state: 'queued', interrupted: { agent: 'li', at: clock.now().toISOString() } });
+    await expect(desk.requeueFromAbsentAgent('directline/c1', 'li', 'twice')).rejects.toBeInstanceOf(HandoffConflictError);
+    expect(await desk.assigned()).toEqual([]);
+    expect((await desk.queue()).map((record) => record.conversationId)).toEqual(['urgent', 'c1', 'high']);
+    expect(await desk.placeOf(requeued)).toMatchObject({ position: 2 });
+    // Its first request was 41 minutes ago, but it is back in the queue only now: no time-out yet.
+    expect((await desk.timeOutStale()).map((record) => record.conversationId)).toEqual(['high']);
+    clock.advance(31 * 60_000);
+    expect((await desk.timeOutStale()).map((record) => record.conversationId)).toEqual(['c1']);
+  });
+
+  it('notes a customer leaving and coming back while an agent has them, and announces each', async () => {
+    await desk.heartbeat(zhAgent);
+    await desk.request(ticket('c1'));
+    expect(await desk.noteCustomerPresence('directline/c1', { event: 'left', since: clock.now().toISOString(), note: 'queued' })).toBe(false);
+    await desk.claim('directline/c1', 'li');
+    events.length = 0;
+    const since = clock.now().toISOString();
+    clock.advance(120_000);
+    expect(await desk.noteCustomerPresence('directline/c1', { event: 'left', since, note: 'no chat window open and no message' })).toBe(true);
+    expect(await desk.noteCustomerPresence('directline/c1', { event: 'left', since, note: 'again' })).toBe(false);
+    await desk.addMessage('directline/c1', { at: clock.now().toISOString(), from: 'agent', agent: 'li', text: '您还在吗？' });
+    expect(customerLeftAt((await desk.get('directline/c1'))!)).toBe(since);
+    await desk.addMessage('directline/c1', { at: clock.now().toISOString(), from: 'customer', text: '在的' });
+    const record = await desk.get('directline/c1');
+    expect(record && customerLeftAt(record)).toBeUndefined();
+    expect(record?.state).toBe('assigned');
+    expect(record?.customerPresence?.map((entry) => entry.event)).toEqual(['left', 'back']);
+    expect(events.map((event) => event.kind === 'changed' ? `changed ${event.state}` : `message ${event.line.from}`)).toEqual([
+      'changed assigned',
+      'message agent',
+      'message customer',
+      'changed assigned',
+    ]);
   });
 });

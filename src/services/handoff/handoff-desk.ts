@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Locale } from '../../domain/complaint';
 import { EtagConflictError, type DocumentStore, type DocumentWrite } from '../../storage/store';
 import type { Clock } from '../../util/clock';
-import { handoffRecordSchema, type HandoffPacket, type HandoffPriority, type HandoffRecord, type TranscriptLine } from './handoff-record';
+import { customerLeftAt, handoffRecordSchema, type CustomerPresenceEntry, type HandoffPacket, type HandoffPriority, type HandoffRecord, type TranscriptLine } from './handoff-record';
 import { applyHandoffEvent, InvalidHandoffTransitionError, type HandoffEvent, type HandoffState } from './handoff-state';
 
 /** How the desk decides whether a customer should wait for a person at all. */
@@ -45,11 +45,41 @@ export const agentProfileSchema = z.object({
 });
 export type AgentProfile = z.infer<typeof agentProfileSchema>;
 
-const presenceSchema = z.object({ agents: z.array(agentProfileSchema.extend({ lastSeen: z.string() })) });
+/**
+ * Who is at the desk. `agents`: online agents, as their consoles last said (heartbeats).
+ * `consoles`: console sockets open on any instance, each refreshed by the instance holding it
+ * (so a crashed instance's sockets stop counting after the presence timeout). `departed`: when
+ * each agent last went away (signed off, or closed their last console), for the grace period
+ * their conversations get.
+ */
+const presenceSchema = z.object({
+  agents: z.array(agentProfileSchema.extend({ lastSeen: z.string() })),
+  consoles: z.array(z.object({ agent: z.string(), id: z.string(), seenAt: z.string() })).default([]),
+  departed: z.record(z.string(), z.string()).default({}),
+});
+type Presence = z.infer<typeof presenceSchema>;
+const NO_PRESENCE: Presence = { agents: [], consoles: [], departed: {} };
 const queueSchema = z.object({
-  entries: z.array(z.object({ key: z.string(), priority: z.enum(['normal', 'high', 'urgent']), vip: z.boolean(), locale: z.string(), skill: z.string(), requestedAt: z.string(), targetAgent: z.string().optional() })),
+  entries: z.array(
+    z.object({
+      key: z.string(),
+      priority: z.enum(['normal', 'high', 'urgent']),
+      vip: z.boolean(),
+      locale: z.string(),
+      skill: z.string(),
+      /** When the customer first asked: their place among the waiting. */
+      requestedAt: z.string(),
+      /** When it last entered the queue (the request, a transfer): the wait limit counts from here. */
+      queuedAt: z.string().optional(),
+      targetAgent: z.string().optional(),
+      /** Its agent went away mid-conversation: served before all but urgent cases. */
+      interrupted: z.boolean().optional(),
+    }),
+  ),
 });
 type QueueEntry = z.infer<typeof queueSchema>['entries'][number];
+/** The conversations agents hold now, so that the sweeper finds them without scanning records. */
+const assignedSchema = z.object({ entries: z.array(z.object({ key: z.string(), agent: z.string() })) });
 
 /** Something that changed at the desk, for agent consoles and customer channels on every instance. */
 export type HandoffDeskEvent =
@@ -72,6 +102,7 @@ export class HandoffNotFoundError extends Error {
 }
 
 const QUEUE_KEY = 'handoff/queue';
+const ASSIGNED_KEY = 'handoff/assigned';
 const PRESENCE_KEY = 'handoff/agents';
 const recordKey = (key: string) => `handoff/c/${key}`;
 const PRIORITY_RANK: Record<HandoffPriority, number> = { urgent: 0, high: 1, normal: 2 };
@@ -128,7 +159,7 @@ export class HandoffDesk {
       packet: ticket.packet,
       messages: [],
     };
-    const entry: QueueEntry = { key, priority: record.priority, vip: record.vip, locale: record.locale, skill: record.skill, requestedAt: now };
+    const entry: QueueEntry = { key, priority: record.priority, vip: record.vip, locale: record.locale, skill: record.skill, requestedAt: now, queuedAt: now };
     const position = await this.withQueue(async (queue) => {
       const entries = sortQueue([...queue.entries.filter((queued) => queued.key !== key), entry]);
       return { entries, result: positionIn(entries, key, record.locale), writes: [{ key: recordKey(key), value: record }] };
@@ -163,6 +194,18 @@ export class HandoffDesk {
     });
   }
 
+  /** The conversations agents hold now (any channel), with their records. */
+  async assigned(): Promise<HandoffRecord[]> {
+    const stored = (await this.documents.read([ASSIGNED_KEY])).get(ASSIGNED_KEY);
+    const { entries } = stored === undefined ? { entries: [] } : assignedSchema.parse(stored.value);
+    const records = await this.documents.read(entries.map((entry) => recordKey(entry.key)));
+    return entries.flatMap((entry) => {
+      const found = records.get(recordKey(entry.key));
+      const record = found === undefined ? undefined : handoffRecordSchema.parse(found.value);
+      return record?.state === 'assigned' ? [record] : [];
+    });
+  }
+
   /**
    * What one agent may take, in serving order: their languages; their skills (or `general`,
    * or urgent cases, which any agent may take); transfers addressed to them or to nobody.
@@ -178,7 +221,7 @@ export class HandoffDesk {
 
   /** The agent takes the conversation. Of two agents claiming at once, exactly one wins; the other gets HandoffConflictError. */
   async claim(key: string, agent: string): Promise<HandoffRecord> {
-    return this.transition(key, 'claim', { by: agent, update: (record) => ({ ...record, assignedAgent: agent, targetAgent: undefined }) });
+    return this.transition(key, 'claim', { by: agent, update: (record) => ({ ...record, assignedAgent: agent, targetAgent: undefined, interrupted: undefined }) });
   }
 
   /** Back to the queue for another agent or skill; the customer keeps their place. */
@@ -204,15 +247,43 @@ export class HandoffDesk {
     return this.transition(key, 'withdraw', {});
   }
 
-  /** The customer went away while waiting or talking to an agent. */
-  async leave(key: string): Promise<HandoffRecord> {
-    return this.transition(key, 'leave', {});
+  /** The customer went away while waiting, or while an agent had the conversation and the agent went away too. */
+  async leave(key: string, note?: string): Promise<HandoffRecord> {
+    return this.transition(key, 'leave', note === undefined ? {} : { note });
+  }
+
+  /**
+   * The agent who had the conversation went away and did not come back in time: a transfer back
+   * to the queue, where it is served first after urgent cases, by any agent of its language and
+   * skill. Throws HandoffConflictError when `agent` no longer has it (another instance did this first).
+   */
+  async requeueFromAbsentAgent(key: string, agent: string, note: string): Promise<HandoffRecord> {
+    return this.transition(key, 'transfer', {
+      expectAgent: agent,
+      note,
+      update: (record) => ({ ...record, assignedAgent: undefined, targetAgent: undefined, interrupted: { agent, at: record.updatedAt } }),
+    });
+  }
+
+  /**
+   * The customer went away (`left`) or came back (`back`) while an agent has the conversation:
+   * noted in the record, the state stays assigned (the agent closes it with an outcome), and
+   * announced so that consoles show it. False when there was nothing to note.
+   */
+  async noteCustomerPresence(key: string, seen: Omit<CustomerPresenceEntry, 'at'>): Promise<boolean> {
+    let noted = false;
+    const record = await this.update(key, (current) => {
+      noted = current.state === 'assigned' && (customerLeftAt(current) !== undefined) !== (seen.event === 'left');
+      return noted ? withCustomerPresence(current, { at: this.clock.now().toISOString(), ...seen }) : current;
+    });
+    if (noted) await this.publish({ kind: 'changed', key, state: record.state });
+    return noted;
   }
 
   /** Queued conversations that waited longer than the limit (urgent ones excepted) are timed out; returns them. */
   async timeOutStale(): Promise<HandoffRecord[]> {
     const limit = this.clock.now().getTime() - this.options.maxWaitMinutes * 60_000 * 2;
-    const stale = (await this.readQueue()).entries.filter((entry) => entry.priority !== 'urgent' && Date.parse(entry.requestedAt) < limit);
+    const stale = (await this.readQueue()).entries.filter((entry) => entry.priority !== 'urgent' && Date.parse(entry.queuedAt ?? entry.requestedAt) < limit);
     const timedOut: HandoffRecord[] = [];
     for (const entry of stale) {
       try {
@@ -224,33 +295,114 @@ export class HandoffDesk {
     return timedOut;
   }
 
-  /** Adds a message to the conversation's handoff record and tells consoles and channels. */
+  /**
+   * Adds a message to the conversation's handoff record and tells consoles and channels. A
+   * message from a customer noted as gone means they are back.
+   */
   async addMessage(key: string, line: TranscriptLine): Promise<void> {
-    await this.update(key, (record) => ({ ...record, messages: [...record.messages, line].slice(-MAX_MESSAGES) }));
+    let back = false;
+    const record = await this.update(key, (current) => {
+      back = line.from === 'customer' && current.state === 'assigned' && customerLeftAt(current) !== undefined;
+      const changed = { ...current, messages: [...current.messages, line].slice(-MAX_MESSAGES) };
+      return back ? withCustomerPresence(changed, { at: line.at, event: 'back', note: 'wrote a message' }) : changed;
+    });
     await this.publish({ kind: 'message', key, line });
+    if (back) await this.publish({ kind: 'changed', key, state: record.state });
   }
 
   /** An agent console says it is open; agents are online while they keep saying so. */
   async heartbeat(agent: AgentProfile): Promise<void> {
     const now = this.clock.now().toISOString();
-    await this.withDocument(PRESENCE_KEY, presenceSchema, { agents: [] }, (presence) => ({
-      value: { agents: [...presence.agents.filter((known) => known.name !== agent.name), { ...agent, lastSeen: now }] },
-      result: undefined,
-    }));
+    await this.changePresence((presence) => ({ ...presence, agents: [...presence.agents.filter((known) => known.name !== agent.name), { ...agent, lastSeen: now }] }));
   }
 
+  /** The agent goes offline at once (the console's "go offline", signing out). */
   async signOff(name: string): Promise<void> {
-    await this.withDocument(PRESENCE_KEY, presenceSchema, { agents: [] }, (presence) => ({
-      value: { agents: presence.agents.filter((known) => known.name !== name) },
-      result: undefined,
-    }));
+    const now = this.clock.now().toISOString();
+    await this.changePresence((presence) => ({ ...presence, agents: presence.agents.filter((known) => known.name !== name), departed: { ...presence.departed, [name]: now } }));
+  }
+
+  /** A console's live socket opened, on any instance; `id` is the socket's own. */
+  async consoleOpened(agent: string, id: string): Promise<void> {
+    const seenAt = this.clock.now().toISOString();
+    await this.changePresence((presence) => ({ ...presence, consoles: [...presence.consoles.filter((known) => known.id !== id), { agent, id, seenAt }] }));
+  }
+
+  /** The instance holding these consoles' sockets says they are still open (well within the presence timeout). */
+  async consolesAlive(ids: readonly string[]): Promise<void> {
+    const seenAt = this.clock.now().toISOString();
+    const alive = new Set(ids);
+    await this.changePresence((presence) => ({ ...presence, consoles: presence.consoles.map((known) => (alive.has(known.id) ? { ...known, seenAt } : known)) }));
+  }
+
+  /**
+   * A console's socket closed. When it was the agent's last console open on any instance (the
+   * check and the change are one conditional write, so two instances closing the last two at once
+   * agree), the agent goes offline at once instead of after the presence timeout. Returns whether
+   * an online agent went offline.
+   */
+  async consoleClosed(agent: string, id: string): Promise<boolean> {
+    const now = this.clock.now();
+    const since = now.getTime() - this.options.presenceTimeoutSeconds * 1000;
+    const result = await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (stored) => {
+      const presence = this.pruned(stored);
+      const consoles = presence.consoles.filter((known) => known.id !== id);
+      if (consoles.some((known) => known.agent === agent)) return { value: { ...presence, consoles }, result: false };
+      const wasOnline = presence.agents.some((known) => known.name === agent && Date.parse(known.lastSeen) >= since);
+      return {
+        value: { agents: presence.agents.filter((known) => known.name !== agent), consoles, departed: { ...presence.departed, [agent]: now.toISOString() } },
+        result: wasOnline,
+      };
+    });
+    return result ?? false;
+  }
+
+  /**
+   * This instance is shutting down: its consoles stop counting, without taking their agents
+   * offline (their pages reconnect elsewhere); the grace period of their conversations counts from now.
+   */
+  async forgetConsoles(ids: readonly string[]): Promise<void> {
+    const now = this.clock.now().toISOString();
+    const gone = new Set(ids);
+    await this.changePresence((presence) => {
+      const consoles = presence.consoles.filter((known) => !gone.has(known.id));
+      const departed = { ...presence.departed };
+      for (const known of presence.consoles) if (gone.has(known.id) && !consoles.some((other) => other.agent === known.agent)) departed[known.agent] = now;
+      return { ...presence, consoles, departed };
+    });
+  }
+
+  /** How many consoles of the agent are open on any instance (an instance that stopped stops counting after the presence timeout). */
+  async consolesOpen(agent: string): Promise<number> {
+    const since = this.clock.now().getTime() - this.options.presenceTimeoutSeconds * 1000;
+    return (await this.readPresence()).consoles.filter((known) => known.agent === agent && Date.parse(known.seenAt) >= since).length;
   }
 
   async onlineAgents(): Promise<AgentProfile[]> {
-    const stored = (await this.documents.read([PRESENCE_KEY])).get(PRESENCE_KEY);
-    const presence = stored === undefined ? { agents: [] } : presenceSchema.parse(stored.value);
+    const presence = await this.readPresence();
     const since = this.clock.now().getTime() - this.options.presenceTimeoutSeconds * 1000;
     return presence.agents.filter((agent) => Date.parse(agent.lastSeen) >= since).map(({ lastSeen: _lastSeen, ...agent }) => agent);
+  }
+
+  /**
+   * Of these agents, those who are away: neither online nor with a console open on any instance.
+   * Each maps to the time since which they have been away, or undefined when the desk never saw them.
+   */
+  async awayAgents(names: readonly string[]): Promise<Map<string, Date | undefined>> {
+    const presence = await this.readPresence();
+    const timeoutMs = this.options.presenceTimeoutSeconds * 1000;
+    const since = this.clock.now().getTime() - timeoutMs;
+    const wentQuiet = (lastHeard: string | undefined) => Date.parse(lastHeard ?? '') + timeoutMs;
+    const away = new Map<string, Date | undefined>();
+    for (const name of new Set(names)) {
+      const entry = presence.agents.find((known) => known.name === name);
+      const consoles = presence.consoles.filter((known) => known.agent === name);
+      if ((entry && Date.parse(entry.lastSeen) >= since) || consoles.some((known) => Date.parse(known.seenAt) >= since)) continue;
+      // Away since they signed off or closed their last console, or since their heartbeats or sockets went quiet.
+      const times = [Date.parse(presence.departed[name] ?? ''), wentQuiet(entry?.lastSeen), ...consoles.map((known) => wentQuiet(known.seenAt))].filter((time) => !Number.isNaN(time));
+      away.set(name, times.length === 0 ? undefined : new Date(Math.max(...times)));
+    }
+    return away;
   }
 
   /** Place in the queue (1 = next) and the expected wait, for telling the customer. */
@@ -263,6 +415,35 @@ export class HandoffDesk {
 
   private estimate(position: number, agents: number): number {
     return Math.max(1, Math.ceil((position * this.options.averageHandleMinutes) / Math.max(1, agents)));
+  }
+
+  private async readPresence(): Promise<Presence> {
+    const stored = (await this.documents.read([PRESENCE_KEY])).get(PRESENCE_KEY);
+    return stored === undefined ? NO_PRESENCE : presenceSchema.parse(stored.value);
+  }
+
+  /** Read-modify-write of the presence document, dropping consoles that went quiet on the way. */
+  private async changePresence(change: (presence: Presence) => Presence): Promise<void> {
+    await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (presence) => ({ value: change(this.pruned(presence)), result: undefined }));
+  }
+
+  /**
+   * Consoles not refreshed within the presence timeout were held by an instance that stopped: they
+   * are dropped, and an agent left without consoles is noted as departed when they went quiet.
+   */
+  private pruned(presence: Presence): Presence {
+    const timeoutMs = this.options.presenceTimeoutSeconds * 1000;
+    const since = this.clock.now().getTime() - timeoutMs;
+    const stale = presence.consoles.filter((known) => Date.parse(known.seenAt) < since);
+    if (stale.length === 0) return presence;
+    const consoles = presence.consoles.filter((known) => Date.parse(known.seenAt) >= since);
+    const departed = { ...presence.departed };
+    for (const known of stale) {
+      if (consoles.some((other) => other.agent === known.agent)) continue;
+      const quietAt = new Date(Date.parse(known.seenAt) + timeoutMs).toISOString();
+      if ((departed[known.agent] ?? '') < quietAt) departed[known.agent] = quietAt;
+    }
+    return { ...presence, consoles, departed };
   }
 
   private isOpen(): boolean {
@@ -282,7 +463,7 @@ export class HandoffDesk {
     options: { by?: string; note?: string; expectAgent?: string; update?: (record: HandoffRecord) => HandoffRecord },
   ): Promise<HandoffRecord> {
     for (let attempt = 1; ; attempt += 1) {
-      const stored = await this.documents.read([recordKey(key), QUEUE_KEY]);
+      const stored = await this.documents.read([recordKey(key), QUEUE_KEY, ASSIGNED_KEY]);
       const recordDoc = stored.get(recordKey(key));
       if (recordDoc === undefined) throw new HandoffNotFoundError(key);
       const record = handoffRecordSchema.parse(recordDoc.value);
@@ -305,13 +486,34 @@ export class HandoffDesk {
       const queue = queueDoc === undefined ? { entries: [] } : queueSchema.parse(queueDoc.value);
       const others = queue.entries.filter((entry) => entry.key !== key);
       const entries = state === 'queued'
-        ? sortQueue([...others, { key, priority: changed.priority, vip: changed.vip, locale: changed.locale, skill: changed.skill, requestedAt: changed.requestedAt, ...(changed.targetAgent ? { targetAgent: changed.targetAgent } : {}) }])
+        ? sortQueue([
+            ...others,
+            {
+              key,
+              priority: changed.priority,
+              vip: changed.vip,
+              locale: changed.locale,
+              skill: changed.skill,
+              requestedAt: changed.requestedAt,
+              queuedAt: now,
+              ...(changed.targetAgent ? { targetAgent: changed.targetAgent } : {}),
+              ...(changed.interrupted ? { interrupted: true } : {}),
+            },
+          ])
         : others;
+      const writes: DocumentWrite[] = [
+        { key: recordKey(key), value: withoutUndefined(changed), expectedETag: recordDoc.eTag },
+        { key: QUEUE_KEY, value: { entries }, expectedETag: queueDoc?.eTag ?? '' },
+      ];
+      // The index of held conversations changes only when a conversation is claimed or let go.
+      if (record.state === 'assigned' || state === 'assigned') {
+        const assignedDoc = stored.get(ASSIGNED_KEY);
+        const held = (assignedDoc === undefined ? { entries: [] } : assignedSchema.parse(assignedDoc.value)).entries.filter((entry) => entry.key !== key);
+        const heldNow = state === 'assigned' && changed.assignedAgent !== undefined ? [...held, { key, agent: changed.assignedAgent }] : held;
+        writes.push({ key: ASSIGNED_KEY, value: { entries: heldNow }, expectedETag: assignedDoc?.eTag ?? '' });
+      }
       try {
-        await this.documents.write([
-          { key: recordKey(key), value: withoutUndefined(changed), expectedETag: recordDoc.eTag },
-          { key: QUEUE_KEY, value: { entries }, expectedETag: queueDoc?.eTag ?? '' },
-        ]);
+        await this.documents.write(writes);
         await this.publish({ kind: 'changed', key, state });
         return changed;
       } catch (error) {
@@ -361,6 +563,8 @@ export class HandoffDesk {
       const current = stored === undefined ? fallback : schema.parse(stored.value);
       if (current === undefined) return undefined;
       const { value, result } = change(current);
+      // Nothing changed: nothing to write.
+      if (value === current && stored !== undefined) return result;
       try {
         await this.documents.write([{ key, value: withoutUndefined(value), expectedETag: stored?.eTag ?? '' }]);
         return result;
@@ -376,11 +580,26 @@ function positionIn(entries: readonly QueueEntry[], key: string, locale: string)
   return Math.max(1, entries.filter((entry) => entry.locale === locale).findIndex((entry) => entry.key === key) + 1);
 }
 
-/** Urgent first, then high, then normal; VIP first within a priority; then who asked first. */
+/**
+ * Urgent first (safety comes first); then conversations whose agent went away mid-way (the
+ * customer was already being served); then high, then normal; VIP first within a priority; then
+ * who asked first.
+ */
 function sortQueue(entries: QueueEntry[]): QueueEntry[] {
+  const rank = (entry: QueueEntry) => (entry.priority === 'urgent' ? 0 : entry.interrupted ? 1 : 1 + PRIORITY_RANK[entry.priority]);
   return [...entries].sort(
-    (a, b) => PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] || Number(b.vip) - Number(a.vip) || a.requestedAt.localeCompare(b.requestedAt) || a.key.localeCompare(b.key),
+    (a, b) =>
+      rank(a) - rank(b) ||
+      PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+      Number(b.interrupted ?? false) - Number(a.interrupted ?? false) ||
+      Number(b.vip) - Number(a.vip) ||
+      a.requestedAt.localeCompare(b.requestedAt) ||
+      a.key.localeCompare(b.key),
   );
+}
+
+function withCustomerPresence(record: HandoffRecord, entry: CustomerPresenceEntry): HandoffRecord {
+  return { ...record, customerPresence: [...(record.customerPresence ?? []), entry] };
 }
 
 /** Optional fields set to undefined are dropped, so stored JSON parses back to the same record. */

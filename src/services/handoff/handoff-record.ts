@@ -74,5 +74,25 @@ export const handoffRecordSchema = z.object({
   packet: handoffPacketSchema,
   /** Messages exchanged while queued or with the agent (the packet holds what came before). */
   messages: z.array(transcriptLineSchema),
+  /**
+   * Set when the agent who had the conversation went away (closed the console, lost the
+   * connection) and the desk put it back in the queue; such conversations are served first after
+   * urgent ones. Cleared by the next claim (the history keeps the transfer and its reason).
+   */
+  interrupted: z.object({ agent: z.string(), at: z.string() }).optional(),
+  /**
+   * The customer going away and coming back while an agent has the conversation, which changes
+   * no state (the agent still owns it and closes it with an outcome), oldest first: when the desk
+   * noticed, what it saw (`note`), and for `left` the customer's last sign (`since`).
+   */
+  customerPresence: z.array(z.object({ at: z.string(), event: z.enum(['left', 'back']), note: z.string(), since: z.string().optional() })).optional(),
 });
 export type HandoffRecord = z.infer<typeof handoffRecordSchema>;
+
+export type CustomerPresenceEntry = NonNullable<HandoffRecord['customerPresence']>[number];
+
+/** When the customer left (their last sign), while they are still gone; undefined when they never left or came back. */
+export function customerLeftAt(record: HandoffRecord): string | undefined {
+  const latest = record.customerPresence?.[record.customerPresence.length - 1];
+  return latest?.event === 'left' ? (latest.since ?? latest.at) : undefined;
+}

@@ -5,7 +5,9 @@
  * - `queued`: waiting for an agent; the bot keeps the customer company and tells them their place;
  * - `assigned`: an agent owns it; the bot is silent and relays messages both ways;
  * - `resolved`: the agent closed it with an outcome;
- * - `abandoned`: the customer left while waiting (or while an agent had it);
+ * - `abandoned`: the customer left while waiting, or while an agent had it and the agent went away too
+ *   (a customer who leaves an agent who is still there stays `assigned`, noted in the record, for
+ *   the agent to close with an outcome);
  * - `timed_out`: the wait went over the configured limit; the bot offers a call-back or a ticket.
  *
  * After `resolved`, `abandoned` or `timed_out` the bot answers again, and the customer may ask
@@ -17,7 +19,9 @@ export type HandoffState = (typeof HANDOFF_STATES)[number];
 /**
  * - `request`: escalation or an explicit request puts the conversation in the queue;
  * - `claim`: an agent takes it (two agents claiming at once: the store lets exactly one win);
- * - `transfer`: the agent hands it to another agent or skill; it goes back to the queue, keeping its place;
+ * - `transfer`: the agent hands it to another agent or skill; it goes back to the queue, keeping its place.
+ *   The desk does the same when the agent went away (closed the console) and did not come back
+ *   within the grace period; the conversation is then served first after urgent cases;
  * - `return_to_bot`: the agent gives it back to the bot;
  * - `resolve`: the agent closes it with an outcome;
  * - `withdraw`: the customer stops waiting and takes the offered call-back or ticket instead;
