@@ -39,7 +39,23 @@ export interface Vectorized {
    * questions about something else are made of words the articles never use.
    */
   coverage: number;
+  /**
+   * How much the text says: the IDF mass of its word unigrams (a function word counts half, a word
+   * the base never saw counts at the highest IDF) over that of the example question at the lower
+   * quartile, at most 1. A question saying as much as three example questions in four scores 1;
+   * "找不到" or "not working" score less, however well their words are known.
+   */
+  content: number;
+  /**
+   * How specific the text is: the highest specificity (see `wordSpecificity` in locale-model.ts)
+   * among its known words other than function words. A text all of whose words many articles use
+   * alike ("找不到", "not working") is unspecific; one word that names a topic is enough.
+   */
+  specificity: number;
 }
+
+/** The example question whose information sets {@link Vectorized.content}'s scale, as a quantile. */
+const CONTENT_QUANTILE = 0.25;
 
 /**
  * TF-IDF over a fixed vocabulary. Sublinear term frequency times smoothed IDF; each block is
@@ -52,12 +68,20 @@ export class Vectorizer {
   private readonly unseenIdf: number;
   private readonly wordScale: number;
   private readonly charScale: number;
+  /** Information (see {@link Vectorizer.wordMass}) of the documents at {@link CONTENT_QUANTILE}; at least 1e-9. */
+  private readonly referenceInformation: number;
 
   /**
    * @param documents texts whose document frequencies set the IDF (the example questions)
    * @param extra texts whose terms join the vocabulary without counting as documents (bodies)
+   * @param wordSpecificity specificity of word unigrams ("w|退款"), 0 for those missing
    */
-  constructor(documents: readonly TermCounts[], extra: readonly TermCounts[], wordShare: number) {
+  constructor(
+    documents: readonly TermCounts[],
+    extra: readonly TermCounts[],
+    wordShare: number,
+    private readonly wordSpecificity: ReadonlyMap<string, number> = new Map(),
+  ) {
     const frequencies: number[] = [];
     const intern = (term: string): number => {
       let id = this.ids.get(term);
@@ -83,6 +107,26 @@ export class Vectorizer {
     this.unseenIdf = Math.log(n + 1) + 1;
     this.wordScale = Math.sqrt(wordShare);
     this.charScale = Math.sqrt(1 - wordShare);
+    const informations = documents.map((document) => this.wordMass(document).information).sort((a, b) => a - b);
+    this.referenceInformation = Math.max(1e-9, informations[Math.floor(informations.length * CONTENT_QUANTILE)] ?? 0);
+  }
+
+  /** {@link Vectorized.content}'s IDF mass of a text, and its {@link Vectorized.specificity}. */
+  private wordMass(terms: TermCounts): { information: number; specific: number } {
+    let information = 0;
+    let specific = 0;
+    for (const [term, count] of terms.word) {
+      if (!term.startsWith('w|')) continue;
+      const id = this.ids.get(term);
+      // A word the base has never seen says something too (whether the base knows it is coverage).
+      const mass = Math.min(1, count) * (id === undefined ? this.unseenIdf : (this.idf[id] ?? 0));
+      information += mass;
+      if (id === undefined) continue;
+      // Function words are no evidence of a topic, specific or not.
+      if (isStopWord(term.slice(2))) continue;
+      specific = Math.max(specific, this.wordSpecificity.get(term) ?? 0);
+    }
+    return { information, specific };
   }
 
   /** Number of distinct features. */
@@ -117,8 +161,14 @@ export class Vectorizer {
       for (let i = start; i < values.length; i += 1) values[i] = (values[i] ?? 0) * factor;
     };
     addBlock(terms.word, this.wordScale, true);
+    const mass = this.wordMass(terms);
     addBlock(terms.char, this.charScale, false);
-    return { vector: { ids: Int32Array.from(ids), values: Float32Array.from(values) }, coverage: total > 0 ? known / total : 0 };
+    return {
+      vector: { ids: Int32Array.from(ids), values: Float32Array.from(values) },
+      coverage: total > 0 ? known / total : 0,
+      content: Math.min(1, mass.information / this.referenceInformation),
+      specificity: mass.specific,
+    };
   }
 }
 

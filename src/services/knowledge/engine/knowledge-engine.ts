@@ -88,11 +88,15 @@ class CalibratedKnowledgeEngine implements KnowledgeEngine, KnowledgeService {
   }
 }
 
-/** What the engine learns from an article: questions and title fully, tags and body weakly. */
+/**
+ * What the engine learns from an article: questions and title fully, tags and body weakly; the
+ * words of the title and tags also say what the article is about.
+ */
 function articleTexts(article: KnowledgeArticle): ArticleTexts {
   const examples = [...article.questions, article.title].filter((text) => text.trim().length > 0).map(analyzeText);
   const extra = [article.tags.join(' '), article.body].filter((text) => text.trim().length > 0).map(analyzeText);
-  return { examples, extra };
+  const names = [article.title, ...article.tags].flatMap((text) => analyzeText(text).words);
+  return { examples, extra, names };
 }
 
 function toScoredArticle({ article, confidence }: Confident): ScoredArticle {

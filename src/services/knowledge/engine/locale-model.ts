@@ -22,6 +22,8 @@ export interface ArticleTerms {
   examples: TermCounts[];
   /** Tags and body: only a weak pull on the article's centroid. */
   extra: TermCounts[];
+  /** Words of the title and tags (as counted by `countTerms`): what the article says it is about. */
+  names: TermCounts;
 }
 
 /** One candidate article for a question, with everything the decision and calibration use. */
@@ -38,10 +40,15 @@ export interface Candidate {
   centroid: number;
 }
 
-/** Candidates best first, and how much of the question the vocabulary knew. */
+/** Candidates best first, and how much of the question the vocabulary knew and how much it says. */
 export interface Ranking {
   candidates: Candidate[];
+  /** Share of the question's words (IDF-weighted) the knowledge base knows (`Vectorized.coverage`). */
   coverage: number;
+  /** How much the question says compared with the example questions (`Vectorized.content`). */
+  content: number;
+  /** How specific the question's words are (`Vectorized.specificity`). */
+  specificity: number;
 }
 
 interface Retrieved {
@@ -80,7 +87,7 @@ export class LocaleModel {
     private readonly settings: ModelSettings,
   ) {
     const examples = articles.flatMap((article) => article.examples);
-    this.vectorizer = new Vectorizer(examples, articles.flatMap((article) => article.extra), settings.wordShare);
+    this.vectorizer = new Vectorizer(examples, articles.flatMap((article) => article.extra), settings.wordShare, wordSpecificity(articles));
     const exampleVectors: SparseVector[] = [];
     const exampleArticle: number[] = [];
     const centroids: SparseVector[] = [];
@@ -114,7 +121,7 @@ export class LocaleModel {
 
   /** Ranks the shortlisted articles for a question. */
   rank(terms: TermCounts): Ranking {
-    const { vector, coverage } = this.vectorizer.vectorize(terms);
+    const { vector, coverage, content, specificity } = this.vectorizer.vectorize(terms);
     const retrieved = this.retrieve(vector, -1, -1);
     const linear = new Float64Array(retrieved.articles.length);
     this.linearScores(vector, retrieved.articles, linear);
@@ -132,7 +139,7 @@ export class LocaleModel {
       }),
     );
     candidates.sort((a, b) => b.score - a.score || a.article - b.article);
-    return { candidates, coverage };
+    return { candidates, coverage, content, specificity };
   }
 
   /**
@@ -265,6 +272,47 @@ export class LocaleModel {
       }
     }
   }
+}
+
+/**
+ * How much each word says about which article is meant, from 0 to 1: the share of its uses that
+ * fall to the article using it most, with one use more in the denominator so that a word seen
+ * once is not taken as proof. A use is an example question containing the word, or an article's
+ * tags and body (counting once). A word of a title or tag names a topic: it scores 1 when the
+ * articles naming it also hold at least half of its uses ("退款" names the refund articles and is
+ * used mostly there), but not when the title merely contains it ("long" in "repairs taking too
+ * long" is used by many articles). "优惠券" is specific; "找", "不到" or "not" are not.
+ */
+export function wordSpecificity(articles: readonly ArticleTerms[]): Map<string, number> {
+  const uses = new Map<string, Map<number, number>>();
+  const use = (term: string, article: number) => {
+    const byArticle = uses.get(term) ?? new Map<number, number>();
+    byArticle.set(article, (byArticle.get(article) ?? 0) + 1);
+    uses.set(term, byArticle);
+  };
+  const isWord = (term: string) => term.startsWith('w|');
+  articles.forEach((article, index) => {
+    for (const example of article.examples) for (const term of example.word.keys()) if (isWord(term)) use(term, index);
+    for (const term of new Set(article.extra.flatMap((terms) => [...terms.word.keys()].filter(isWord)))) use(term, index);
+  });
+  const namedBy = new Map<string, Set<number>>();
+  articles.forEach((article, index) => {
+    for (const term of article.names.word.keys()) if (isWord(term)) namedBy.set(term, (namedBy.get(term) ?? new Set<number>()).add(index));
+  });
+  const specificity = new Map<string, number>();
+  for (const [term, byArticle] of uses) {
+    let total = 0;
+    let most = 0;
+    let named = 0;
+    const naming = namedBy.get(term);
+    for (const [article, count] of byArticle) {
+      total += count;
+      most = Math.max(most, count);
+      if (naming?.has(article)) named += count;
+    }
+    specificity.set(term, named * 2 >= total ? 1 : most / (total + 1));
+  }
+  return specificity;
 }
 
 /**
