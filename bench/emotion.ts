@@ -17,7 +17,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseEmotionLines, type EmotionExample } from '../src/cli/eval-emotion';
+import { parseLabelledLines } from '../src/cli/eval-data';
+import type { EmotionExample } from '../src/cli/eval-emotion';
 import { LexiconEmotionDetector } from '../src/services/emotion';
 import { findProjectRoot } from '../src/util/project-root';
 
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   for (const set of SETS) {
     const file = path.join(dataDir, set.file);
-    const examples = parseEmotionLines(fs.readFileSync(file, 'utf8'), file);
+    const examples = parseLabelledLines(fs.readFileSync(file, 'utf8'), file);
     const gold = examples.map((example) => example.label === set.target);
     process.stderr.write(`${set.name}: ${examples.length} texts (${set.split})\n`);
 

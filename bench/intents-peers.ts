@@ -5,7 +5,8 @@
  */
 import MiniSearch from 'minisearch';
 import { z } from 'zod';
-import { type IntentExample, type IntentOutcome, OUT_OF_SCOPE_LABEL, percentile } from '../src/cli/eval-intents';
+import { percentile } from '../src/cli/eval-data';
+import { type IntentExample, type IntentOutcome, OUT_OF_SCOPE_LABEL } from '../src/cli/eval-intents';
 import type { Locale } from '../src/domain/complaint';
 
 /** A peer's outcomes, latencies and build time, ready for intentAccuracy. */
@@ -104,10 +105,10 @@ export { OUT_OF_SCOPE_LABEL };
 if (require.main === module) {
   void (async () => {
     const fs = await import('node:fs');
-    const { parseIntentLines } = await import('../src/cli/eval-intents');
+    const { parseLabelledLines } = await import('../src/cli/eval-data');
     const [, trainFile = '', testFile = '', locale = 'en-US'] = process.argv.slice(2);
-    const train = parseIntentLines(fs.readFileSync(trainFile, 'utf8'), trainFile);
-    const test = parseIntentLines(fs.readFileSync(testFile, 'utf8'), testFile);
+    const train = parseLabelledLines(fs.readFileSync(trainFile, 'utf8'), trainFile);
+    const test = parseLabelledLines(fs.readFileSync(testFile, 'utf8'), testFile);
     const scores = await scoreNlpJs(train, test, locale === 'zh-CN' ? 'zh-CN' : 'en-US');
     process.stdout.write(`\n${JSON.stringify(scores)}\n`);
   })();

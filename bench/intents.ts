@@ -12,7 +12,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type IntentExample, type IntentOutcome, detectDatasetLocale, intentAccuracy, parseIntentLines, percentile, runIntentEval } from '../src/cli/eval-intents';
+import { parseLabelledLines, percentile } from '../src/cli/eval-data';
+import { type IntentExample, type IntentOutcome, detectDatasetLocale, intentAccuracy, runIntentEval } from '../src/cli/eval-intents';
 import type { Locale } from '../src/domain/complaint';
 import type { KnowledgeArticle } from '../src/services/knowledge/knowledge-service';
 import { buildKnowledgeEngine } from '../src/services/knowledge/engine';
@@ -44,7 +45,7 @@ interface Row {
 }
 
 function read(file: string): IntentExample[] {
-  return parseIntentLines(fs.readFileSync(file, 'utf8'), file);
+  return parseLabelledLines(fs.readFileSync(file, 'utf8'), file);
 }
 
 function row(dataset: string, system: string, outcomes: IntentOutcome[], timing: { train_s: number; p50_ms: number; p99_ms: number }, note?: string): Row {

@@ -1,16 +1,8 @@
-import { EmotionEvalInputError, parseEmotionLines, runEmotionEval } from './eval-emotion';
+import { runEmotionEval } from './eval-emotion';
 import { LexiconEmotionDetector } from '../services/emotion';
 
 describe('eval emotion', () => {
   const detector = new LexiconEmotionDetector();
-
-  it('parses {"text","label"} lines, skipping blank ones, and names a bad line', () => {
-    expect(parseEmotionLines('{"text":"气死了","label":"anger"}\n\n{"text":"ok","label":"neutral"}\n', 't.jsonl')).toHaveLength(2);
-    expect(() => parseEmotionLines('{"text":"a","label":"anger"}\n{"text":1}', 't.jsonl')).toThrow(EmotionEvalInputError);
-    expect(() => parseEmotionLines('{"text":"a","label":"anger"}\n{"text":1}', 't.jsonl')).toThrow(/t\.jsonl:2: expected/);
-    expect(() => parseEmotionLines('not json', 't.jsonl')).toThrow('t.jsonl:1: not valid JSON');
-    expect(() => parseEmotionLines('\n', 't.jsonl')).toThrow('t.jsonl: no examples');
-  });
 
   it('scores the anger target by escalation-strength anger or frustration', () => {
     let clock = 0;

@@ -1,8 +1,8 @@
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { LexiconEmotionDetector } from '../services/emotion';
 import type { EmotionDetector, EmotionResult } from '../services/emotion';
+import { EvalDataError, type LabelledText, percentile, progressBar, readLabelledFile } from './eval-data';
 
 /** Usage of `hearline eval emotion`. */
 export const EVAL_EMOTION_USAGE = `  eval emotion --test S.jsonl --target anger|negative [--json]
@@ -13,14 +13,11 @@ export const EVAL_EMOTION_USAGE = `  eval emotion --test S.jsonl --target anger|
 `;
 
 /** One line of a test file. */
-export const emotionExampleSchema = z.object({ text: z.string(), label: z.string().min(1) });
-export type EmotionExample = z.infer<typeof emotionExampleSchema>;
+export type EmotionExample = LabelledText;
 
 export const emotionTargetSchema = z.enum(['anger', 'negative']);
 export type EmotionTarget = z.infer<typeof emotionTargetSchema>;
 
-/** A test file or command line that `eval emotion` cannot use; reported with exit code 2. */
-export class EmotionEvalInputError extends Error {}
 
 /** The JSON object `eval emotion` prints last, with exactly these keys in this order. */
 export interface EmotionMetrics {
@@ -32,38 +29,9 @@ export interface EmotionMetrics {
   p99_ms: number;
 }
 
-/** Parses JSON lines of `{"text", "label"}`; blank lines are skipped, anything else names its line. */
-export function parseEmotionLines(content: string, file: string): EmotionExample[] {
-  const examples: EmotionExample[] = [];
-  content.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim().length === 0) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (cause) {
-      throw new EmotionEvalInputError(`${file}:${index + 1}: not valid JSON`, { cause });
-    }
-    const parsed = emotionExampleSchema.safeParse(json);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'} ${issue.message}`).join('; ');
-      throw new EmotionEvalInputError(`${file}:${index + 1}: expected {"text": string, "label": string}: ${problems}`);
-    }
-    examples.push(parsed.data);
-  });
-  if (examples.length === 0) throw new EmotionEvalInputError(`${file}: no examples`);
-  return examples;
-}
-
 /** Whether the detector's reading counts as the target's positive class (the issue's definition). */
 export function predictsTarget(detector: EmotionDetector, result: EmotionResult, target: EmotionTarget): boolean {
   return target === 'anger' ? detector.isEscalating(result) : result.polarity < 0;
-}
-
-/** Nearest-rank percentile; 0 for none. */
-function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 const share = (part: number, whole: number) => (whole === 0 ? 0 : part / whole);
@@ -137,46 +105,16 @@ export async function runEvalEmotion(args: string[]): Promise<number> {
 
   let examples: EmotionExample[];
   try {
-    examples = parseEmotionLines(await readText(values.test), values.test);
+    examples = await readLabelledFile(values.test);
   } catch (error) {
-    if (error instanceof EmotionEvalInputError) return fail(error.message);
+    if (error instanceof EvalDataError) return fail(error.message);
     throw error;
   }
   const detector = new LexiconEmotionDetector();
-  const metrics = runEmotionEval({ examples, target: target.data, detector, onProgress: progressBar(process.stderr.isTTY === true) });
+  const metrics = runEmotionEval({ examples, target: target.data, detector, onProgress: progressBar('eval emotion') });
   if (!values.json) process.stdout.write(summary(metrics, target.data, detector.escalationIntensity));
   process.stdout.write(`${JSON.stringify(metrics)}\n`);
   return 0;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (cause) {
-    throw new EmotionEvalInputError(`cannot read ${file}`, { cause });
-  }
-}
-
-/**
- * Progress on stderr: a bar redrawn at most every 1% on a terminal; otherwise a plain line
- * every 10%, so that logs are not filled with carriage returns.
- */
-function progressBar(terminal: boolean): (done: number, total: number) => void {
-  let shown = -1;
-  return (done, total) => {
-    const percent = Math.floor((done / total) * 100);
-    const step = terminal ? percent : Math.floor(percent / 10) * 10;
-    if (step === shown && done !== total) return;
-    if (done === total && shown === 100) return;
-    shown = done === total ? 100 : step;
-    if (!terminal) {
-      process.stderr.write(`eval emotion: ${done}/${total} (${shown}%)\n`);
-      return;
-    }
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
-  };
 }
 
 function summary(metrics: EmotionMetrics, target: EmotionTarget, escalationIntensity: number): string {

@@ -1,4 +1,4 @@
-import { IntentDataError, type IntentOutcome, detectDatasetLocale, intentAccuracy, intentArticles, parseIntentLines, percentile, runIntentEval } from './eval-intents';
+import { type IntentOutcome, detectDatasetLocale, intentAccuracy, intentArticles, runIntentEval } from './eval-intents';
 
 describe('intentAccuracy', () => {
   // 5 in-scope: 2 answered right, 1 wrong, 1 clarify, 1 none; 3 out-of-scope: 2 none, 1 answered.
@@ -26,35 +26,6 @@ describe('intentAccuracy', () => {
   it('defines 0/0 as 0 when there is no out-of-scope question and no none', () => {
     expect(intentAccuracy(outcomes.slice(0, 4))).toEqual({ n: 4, accuracy_in_scope: 0.5, oos_recall: 0, oos_precision: 0, accuracy_all: 0.5 });
     expect(intentAccuracy([])).toEqual({ n: 0, accuracy_in_scope: 0, oos_recall: 0, oos_precision: 0, accuracy_all: 0 });
-  });
-});
-
-describe('percentile', () => {
-  it('takes the nearest rank', () => {
-    const values = Array.from({ length: 100 }, (_, i) => 100 - i);
-    expect(percentile(values, 50)).toBe(50);
-    expect(percentile(values, 99)).toBe(99);
-    expect(percentile([3], 99)).toBe(3);
-    expect(percentile([], 50)).toBe(0);
-  });
-});
-
-describe('parseIntentLines', () => {
-  it('reads JSON lines and skips blank ones', () => {
-    expect(parseIntentLines('{"text":"a","label":"x"}\n\n{"text":"b","label":"y"}\n', 't.jsonl')).toEqual([
-      { text: 'a', label: 'x' },
-      { text: 'b', label: 'y' },
-    ]);
-  });
-
-  it.each([
-    ['{"text":"a","label":"x"}\nnot json', 't.jsonl:2: not valid JSON'],
-    ['{"text":"a"}', 't.jsonl:1: expected {"text": string, "label": string}'],
-    ['{"text":1,"label":"x"}', 't.jsonl:1: expected'],
-    ['\n', 't.jsonl: no examples'],
-  ])('names the file and line of bad input %p', (content, message) => {
-    expect(() => parseIntentLines(content, 't.jsonl')).toThrow(IntentDataError);
-    expect(() => parseIntentLines(content, 't.jsonl')).toThrow(message);
   });
 });
 

@@ -1,39 +1,13 @@
-import { z } from 'zod';
 import type { Locale } from '../domain/complaint';
 import type { KnowledgeArticle, KnowledgeDecision } from '../services/knowledge/knowledge-service';
 import { buildKnowledgeEngine, type KnowledgeEngineOptions } from '../services/knowledge/engine';
+import { type LabelledText, percentile } from './eval-data';
 
 /** One line of an intent data file. */
-export const intentExampleSchema = z.object({ text: z.string(), label: z.string().min(1) });
-export type IntentExample = z.infer<typeof intentExampleSchema>;
+export type IntentExample = LabelledText;
 
 /** The label of test questions that no article answers: the right outcome is 'none'. */
 export const OUT_OF_SCOPE_LABEL = 'oos';
-
-/** A data file that is not what `eval intents` expects; reported with exit code 2. */
-export class IntentDataError extends Error {}
-
-/** Parses JSON lines of `{"text", "label"}`; blank lines are skipped, anything else names its line. */
-export function parseIntentLines(content: string, file: string): IntentExample[] {
-  const examples: IntentExample[] = [];
-  content.split(/\r?\n/).forEach((line, index) => {
-    if (line.trim().length === 0) return;
-    let json: unknown;
-    try {
-      json = JSON.parse(line);
-    } catch (cause) {
-      throw new IntentDataError(`${file}:${index + 1}: not valid JSON`, { cause });
-    }
-    const parsed = intentExampleSchema.safeParse(json);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'line'} ${issue.message}`).join('; ');
-      throw new IntentDataError(`${file}:${index + 1}: expected {"text": string, "label": string}: ${problems}`);
-    }
-    examples.push(parsed.data);
-  });
-  if (examples.length === 0) throw new IntentDataError(`${file}: no examples`);
-  return examples;
-}
 
 /** zh-CN when at least a third of the letters are Han characters, else en-US. */
 export function detectDatasetLocale(texts: readonly string[]): Locale {
@@ -97,13 +71,6 @@ export interface IntentMetrics {
 /** Share, with 0/0 defined as 0 (no out-of-scope questions: recall and precision are 0). */
 function share(part: number, whole: number): number {
   return whole === 0 ? 0 : part / whole;
-}
-
-/** Nearest-rank percentile of `values` (which it sorts a copy of); 0 for none. */
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return 0;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
 /** The accuracy metrics of a run; timings are added by the caller. */

@@ -1,7 +1,7 @@
-import { promises as fs } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EVAL_EMOTION_USAGE, runEvalEmotion } from './eval-emotion';
-import { IntentDataError, type IntentExample, type IntentMetrics, detectDatasetLocale, parseIntentLines, runIntentEval } from './eval-intents';
+import { EvalDataError, progressBar, readLabelledFile } from './eval-data';
+import { type IntentExample, type IntentMetrics, detectDatasetLocale, runIntentEval } from './eval-intents';
 
 /** Usage of `hearline eval`, also shown by `hearline help`. */
 export const EVAL_USAGE = `  eval intents --train T.jsonl --test S.jsonl [--lang auto|zh|en] [--json]
@@ -41,40 +41,18 @@ async function evalIntents(args: readonly string[]): Promise<number> {
   let train: IntentExample[];
   let test: IntentExample[];
   try {
-    train = parseIntentLines(await readText(values.train), values.train);
-    test = parseIntentLines(await readText(values.test), values.test);
+    train = await readLabelledFile(values.train);
+    test = await readLabelledFile(values.test);
   } catch (error) {
-    if (error instanceof IntentDataError) return fail(error.message);
+    if (error instanceof EvalDataError) return fail(error.message);
     throw error;
   }
   const locale = values.lang === 'auto' ? detectDatasetLocale(train.map((example) => example.text)) : LANGUAGES[values.lang];
 
-  const progress = process.stderr.isTTY ? progressBar() : undefined;
-  const metrics = runIntentEval({ train, test, locale, ...(progress ? { onProgress: progress } : {}) });
+  const metrics = runIntentEval({ train, test, locale, onProgress: progressBar('eval intents') });
   if (!values.json) process.stdout.write(summary(metrics, locale));
   process.stdout.write(`${JSON.stringify(metrics)}\n`);
   return 0;
-}
-
-async function readText(file: string): Promise<string> {
-  try {
-    return await fs.readFile(file, 'utf8');
-  } catch (cause) {
-    throw new IntentDataError(`cannot read ${file}`, { cause });
-  }
-}
-
-/** A one-line bar on stderr, redrawn at most every 1%. */
-function progressBar(): (done: number, total: number) => void {
-  let shown = -1;
-  return (done, total) => {
-    const percent = Math.floor((done / total) * 100);
-    if (percent === shown && done !== total) return;
-    shown = percent;
-    const width = 30;
-    const filled = Math.round((done / total) * width);
-    process.stderr.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
-  };
 }
 
 function summary(metrics: IntentMetrics, locale: string): string {
