@@ -2,21 +2,6 @@ import type { Role } from '../auth/roles';
 import { escapeHtml, jsonForScript } from '../channels/webchat/webchat-html';
 import type { Locale } from '../domain/complaint';
 
-/**
- * The console's Content-Security-Policy: scripts and styles only as files from this server (no
- * inline script or style, no eval), requests and the live socket only back here, never framed.
- */
-export const AGENT_CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "form-action 'self'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
-
 /** Everything the page script reads from the `#hl-agent-config` JSON. */
 export interface AgentPageConfig {
   /** The language the page starts in (the browser's, or `?lang=`); the page can switch. */

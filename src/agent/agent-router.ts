@@ -1,3 +1,4 @@
+import { sendStaffPage } from '../http/staff-page';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,7 +13,7 @@ import type { PromptCatalog } from '../i18n/prompt-catalog';
 import { HandoffConflictError, HandoffNotFoundError } from '../services/handoff/handoff-desk';
 import { findProjectRoot } from '../util/project-root';
 import type { AgentConsole } from './agent-console';
-import { AGENT_CONTENT_SECURITY_POLICY, renderAgentPage, type AgentPageConfig } from './agent-page';
+import { renderAgentPage, type AgentPageConfig } from './agent-page';
 import { AGENT_SOCKET_PATH } from './agent-socket';
 import { AGENT_SKILLS, CLOSE_OUTCOMES, cannedQuerySchema, closeSchema, conversationParamsSchema, presenceSchema, replySchema, transferSchema } from './schema';
 
@@ -68,14 +69,7 @@ export function agentRouter(deps: AgentRouterDependencies): Router {
       socketPath: AGENT_SOCKET_PATH,
       heartbeatSeconds: deps.heartbeatSeconds,
     };
-    res.set({
-      'Content-Security-Policy': AGENT_CONTENT_SECURITY_POLICY,
-      'Referrer-Policy': 'same-origin',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      Vary: 'Accept-Language, Cookie',
-    });
-    res.type('html').send(renderAgentPage({ config, assets }));
+    sendStaffPage(res, renderAgentPage({ config, assets }));
   });
 
   const api = Router();

@@ -1,3 +1,4 @@
+import { sendStaffPage } from '../http/staff-page';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import type { KnowledgeEngine } from '../services/knowledge/knowledge-service';
 import type { LiveKnowledgeService } from '../services/knowledge/live-knowledge-service';
 import type { Clock } from '../util/clock';
 import { findProjectRoot } from '../util/project-root';
-import { renderEditorPage, EDITOR_CONTENT_SECURITY_POLICY, type EditorPageConfig } from './editor-page';
+import { renderEditorPage, type EditorPageConfig } from './editor-page';
 import { renderAnswerHtml } from './markdown';
 import {
   addGapQuestionSchema,
@@ -87,14 +88,7 @@ export function editorRouter(deps: EditorDependencies): Router {
       actions: ['offer_complaint', 'offer_human'],
       today: deps.clock.now().toISOString().slice(0, 10),
     };
-    res.set({
-      'Content-Security-Policy': EDITOR_CONTENT_SECURITY_POLICY,
-      'Referrer-Policy': 'same-origin',
-      'X-Content-Type-Options': 'nosniff',
-      'X-Frame-Options': 'DENY',
-      Vary: 'Accept-Language, Cookie',
-    });
-    res.type('html').send(renderEditorPage({ config, assets }));
+    sendStaffPage(res, renderEditorPage({ config, assets }));
   });
 
   const api = Router();
