@@ -32,6 +32,8 @@ export class SqliteConversationLog implements ConversationLog {
   private readonly bumpWatermark: Database.Statement<[string]>;
   private readonly insertActivity: Database.Statement<[string, number, string]>;
   private readonly selectActivities: Database.Statement<[string, number, number]>;
+  /** Built once: better-sqlite3 builds a transaction wrapper per db.transaction() call. */
+  private readonly appendTransaction: Database.Transaction<(conversationId: string, json: string) => number>;
 
   constructor(
     private readonly db: Database.Database,
@@ -55,6 +57,13 @@ export class SqliteConversationLog implements ConversationLog {
       `select watermark, activity from conversation_activities
        where conversation_id = ? and watermark > ? order by watermark limit ?`,
     );
+    this.appendTransaction = db.transaction((conversationId: string, json: string) => {
+      const raw = this.bumpWatermark.get(conversationId);
+      if (raw === undefined) throw new Error(`ConversationLog.append: no conversation ${conversationId}`);
+      const next = watermarkRowSchema.parse(raw).last_watermark;
+      this.insertActivity.run(conversationId, next, json);
+      return next;
+    });
   }
 
   async create(record: ConversationRecord): Promise<boolean> {
@@ -75,13 +84,7 @@ export class SqliteConversationLog implements ConversationLog {
 
   async append(conversationId: string, activity: unknown): Promise<number> {
     const json = toJson('append', conversationId, activity);
-    const watermark = this.db.transaction(() => {
-      const raw = this.bumpWatermark.get(conversationId);
-      if (raw === undefined) throw new Error(`ConversationLog.append: no conversation ${conversationId}`);
-      const next = watermarkRowSchema.parse(raw).last_watermark;
-      this.insertActivity.run(conversationId, next, json);
-      return next;
-    }).immediate();
+    const watermark = this.appendTransaction.immediate(conversationId, json);
     // Only after the commit: a listener that reads at once must find the activity.
     this.emit({ kind: 'appended', conversationId, watermark });
     return watermark;

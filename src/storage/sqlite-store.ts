@@ -183,6 +183,9 @@ class SqliteDocumentStore implements DocumentStore {
   private readonly selectEtag: Database.Statement<[string]>;
   private readonly upsertDocument: Database.Statement<[string, string, string, string]>;
   private readonly deleteDocument: Database.Statement<[string]>;
+  // better-sqlite3 builds a transaction wrapper per db.transaction() call: these are built once.
+  private readonly readTransaction: Database.Transaction<(keys: readonly string[]) => Map<string, StoredDocument>>;
+  private readonly writeTransaction: Database.Transaction<(prepared: ReadonlyArray<DocumentWrite & { json: string }>, updatedAt: string) => Map<string, string>>;
 
   constructor(
     private readonly db: Database.Database,
@@ -195,50 +198,55 @@ class SqliteDocumentStore implements DocumentStore {
        on conflict (key) do update set value = excluded.value, etag = excluded.etag, updated_at = excluded.updated_at`,
     );
     this.deleteDocument = db.prepare('delete from documents where key = ?');
+    this.readTransaction = db.transaction((keys) => this.readNow(keys));
+    this.writeTransaction = db.transaction((prepared, updatedAt) => this.writeNow(prepared, updatedAt));
   }
 
   async read(keys: readonly string[]): Promise<Map<string, StoredDocument>> {
     // One read transaction: all documents come from the same snapshot.
-    return this.db.transaction(() => {
-      const found = new Map<string, StoredDocument>();
-      for (const key of keys) {
-        const raw = this.selectDocument.get(key);
-        if (raw === undefined) continue;
-        const row = documentRowSchema.parse(raw);
-        let value: unknown;
-        try {
-          value = JSON.parse(row.value);
-        } catch (cause) {
-          throw new Error(`DocumentStore.read: stored document ${key} is not valid JSON`, { cause });
-        }
-        found.set(key, { value, eTag: row.etag });
+    return this.readTransaction(keys);
+  }
+
+  private readNow(keys: readonly string[]): Map<string, StoredDocument> {
+    const found = new Map<string, StoredDocument>();
+    for (const key of keys) {
+      const raw = this.selectDocument.get(key);
+      if (raw === undefined) continue;
+      const row = documentRowSchema.parse(raw);
+      let value: unknown;
+      try {
+        value = JSON.parse(row.value);
+      } catch (cause) {
+        throw new Error(`DocumentStore.read: stored document ${key} is not valid JSON`, { cause });
       }
-      return found;
-    })();
+      found.set(key, { value, eTag: row.etag });
+    }
+    return found;
   }
 
   async write(entries: readonly DocumentWrite[]): Promise<Map<string, string>> {
     assertDistinctKeys('write', entries.map((entry) => entry.key));
     const prepared = entries.map((entry) => ({ ...entry, json: serialise(entry.key, entry.value) }));
-    const updatedAt = this.clock.now().toISOString();
-    return this.db.transaction(() => {
-      // Check every expectation before the first write, so a conflict leaves nothing behind.
-      for (const entry of prepared) {
-        const expected = entry.expectedETag;
-        if (expected === undefined || expected === '*') continue;
-        const raw = this.selectEtag.get(entry.key);
-        const current = raw === undefined ? undefined : etagRowSchema.parse(raw).etag;
-        const matches = expected === '' ? current === undefined : current === expected;
-        if (!matches) throw new EtagConflictError(entry.key);
-      }
-      const eTags = new Map<string, string>();
-      for (const entry of prepared) {
-        const eTag = randomUUID();
-        this.upsertDocument.run(entry.key, entry.json, eTag, updatedAt);
-        eTags.set(entry.key, eTag);
-      }
-      return eTags;
-    }).immediate();
+    return this.writeTransaction.immediate(prepared, this.clock.now().toISOString());
+  }
+
+  private writeNow(prepared: ReadonlyArray<DocumentWrite & { json: string }>, updatedAt: string): Map<string, string> {
+    // Check every expectation before the first write, so a conflict leaves nothing behind.
+    for (const entry of prepared) {
+      const expected = entry.expectedETag;
+      if (expected === undefined || expected === '*') continue;
+      const raw = this.selectEtag.get(entry.key);
+      const current = raw === undefined ? undefined : etagRowSchema.parse(raw).etag;
+      const matches = expected === '' ? current === undefined : current === expected;
+      if (!matches) throw new EtagConflictError(entry.key);
+    }
+    const eTags = new Map<string, string>();
+    for (const entry of prepared) {
+      const eTag = randomUUID();
+      this.upsertDocument.run(entry.key, entry.json, eTag, updatedAt);
+      eTags.set(entry.key, eTag);
+    }
+    return eTags;
   }
 
   async delete(keys: readonly string[]): Promise<void> {
