@@ -1,13 +1,11 @@
-import { sendStaffPage } from '../http/staff-page';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Auth } from '../auth/auth';
 import { roleAllows } from '../auth/roles';
 import { pickLocale } from '../channels/webchat/webchat-page';
 import { LOCALES, localeSchema, type Locale } from '../domain/complaint';
 import { ApiError } from '../errors/catalogue';
+import { sendStaffPage, serveStaffAssets, staffPageStrings } from '../http/staff-page';
 import { parseOrReject } from '../http/validate';
 import type { PromptCatalog } from '../i18n/prompt-catalog';
 import { HandoffConflictError, HandoffNotFoundError } from '../services/handoff/handoff-desk';
@@ -27,8 +25,6 @@ export interface AgentRouterDependencies {
   heartbeatSeconds: number;
 }
 
-const ASSET_CACHE = 'public, max-age=31536000, immutable';
-
 /**
  * The agent console, for agents and administrators; mount at `/agent`.
  * - `GET /` the page (plain script and stylesheet under `/assets/`, strict CSP); live updates
@@ -39,11 +35,7 @@ const ASSET_CACHE = 'public, max-age=31536000, immutable';
  * that never asked for a person, 409 when another agent has it or its state forbids the action.
  */
 export function agentRouter(deps: AgentRouterDependencies): Router {
-  const assetsDir = path.join(findProjectRoot(), 'src', 'agent', 'assets');
-  const script = fs.readFileSync(path.join(assetsDir, 'agent.js'), 'utf8');
-  const stylesheet = fs.readFileSync(path.join(assetsDir, 'agent.css'), 'utf8');
-  const assets = { script: `/agent/assets/agent.js?v=${contentVersion(script)}`, stylesheet: `/agent/assets/agent.css?v=${contentVersion(stylesheet)}` };
-  const strings = Object.fromEntries(LOCALES.map((locale) => [locale, uiStrings(deps.prompts, locale)])) as AgentPageConfig['strings'];
+  const strings = staffPageStrings(deps.prompts, 'agent.', { skip: 'agent.customer.', alsoUnder: ['handoff.reason.'] });
   const me = (req: Request) => deps.auth.signedIn(req).user.name;
   const keyOf = (req: Request) => {
     const { channel, conversationId } = parseOrReject(conversationParamsSchema, req.params);
@@ -51,8 +43,7 @@ export function agentRouter(deps: AgentRouterDependencies): Router {
   };
 
   const router = Router();
-  router.get('/assets/agent.js', (_req, res) => sendAsset(res, 'js', script));
-  router.get('/assets/agent.css', (_req, res) => sendAsset(res, 'css', stylesheet));
+  const assets = serveStaffAssets(router, '/agent', path.join(findProjectRoot(), 'src', 'agent', 'assets'), 'agent');
 
   router.get('/', deps.auth.requireRole('agent'), (req, res) => {
     const lang = localeSchema.safeParse(req.query['lang']);
@@ -160,28 +151,3 @@ const jsonOnly: RequestHandler = (req, _res, next) => {
   if (['POST', 'PUT'].includes(req.method) && hasBody && !req.is('application/json')) next(new ApiError('UNSUPPORTED_MEDIA_TYPE'));
   else next();
 };
-
-/**
- * The page's texts in one locale, as `{placeholder}` templates the page script fills in: every
- * `agent.*` prompt but the customer's (without the prefix), the handoff reasons and emotions of
- * the packet, and the role and language names.
- */
-function uiStrings(prompts: PromptCatalog, locale: Locale): Record<string, string> {
-  // Each placeholder renders as itself, so the catalogue's checks still apply to these texts.
-  const asTemplate = new Proxy<Record<string, string>>({}, { get: (_target, name) => `{${String(name)}}` });
-  const strings: Record<string, string> = {};
-  for (const key of prompts.keys(locale)) {
-    if (key.startsWith('agent.') && !key.startsWith('agent.customer.')) strings[key.slice('agent.'.length)] = prompts.text(locale, key, asTemplate);
-    if (key.startsWith('handoff.reason.') || key.startsWith('auth.roles.') || key === 'auth.languageZh' || key === 'auth.languageEn') strings[key] = prompts.text(locale, key);
-  }
-  return strings;
-}
-
-function contentVersion(content: string): string {
-  return createHash('sha256').update(content).digest('hex').slice(0, 16);
-}
-
-function sendAsset(res: Response, type: 'js' | 'css', content: string): void {
-  res.set({ 'Cache-Control': ASSET_CACHE, 'X-Content-Type-Options': 'nosniff' });
-  res.type(type).send(content);
-}

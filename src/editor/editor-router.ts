@@ -1,12 +1,10 @@
-import { sendStaffPage } from '../http/staff-page';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import express, { Router, type Request, type RequestHandler } from 'express';
 import type { Auth } from '../auth/auth';
 import { pickLocale } from '../channels/webchat/webchat-page';
 import { LOCALES, localeSchema, type Locale } from '../domain/complaint';
 import { ApiError, type FieldErrors } from '../errors/catalogue';
+import { sendStaffPage, serveStaffAssets, staffPageStrings } from '../http/staff-page';
 import { parseOrReject } from '../http/validate';
 import type { PromptCatalog } from '../i18n/prompt-catalog';
 import { ARTICLE_CATEGORIES, parseArticle, type ArticleProblem } from '../services/knowledge/article-loader';
@@ -52,8 +50,6 @@ const GAP_CANDIDATES = 3;
 const GAP_GROUPS_SHOWN = 100;
 const GAP_QUESTIONS_SHOWN = 20;
 
-const ASSET_CACHE = 'public, max-age=31536000, immutable';
-
 /**
  * The knowledge editors' page and API, for editors and administrators; mount at `/editor`.
  * - `GET /` the page (plain script and stylesheet files under `/assets/`, strict CSP);
@@ -62,17 +58,12 @@ const ASSET_CACHE = 'public, max-age=31536000, immutable';
  * Every publish goes live on this instance before the answer and on the others within about a second.
  */
 export function editorRouter(deps: EditorDependencies): Router {
-  const assetsDir = path.join(findProjectRoot(), 'src', 'editor', 'assets');
-  const script = fs.readFileSync(path.join(assetsDir, 'editor.js'), 'utf8');
-  const stylesheet = fs.readFileSync(path.join(assetsDir, 'editor.css'), 'utf8');
-  const assets = { script: `/editor/assets/editor.js?v=${contentVersion(script)}`, stylesheet: `/editor/assets/editor.css?v=${contentVersion(stylesheet)}` };
-  const strings = Object.fromEntries(LOCALES.map((locale) => [locale, uiStrings(deps.prompts, locale)])) as EditorPageConfig['strings'];
+  const strings = staffPageStrings(deps.prompts, 'editor.');
   const signedIn = (req: Request) => deps.auth.signedIn(req);
   const author = (req: Request) => signedIn(req).user.name;
 
   const router = Router();
-  router.get('/assets/editor.js', (_req, res) => sendAsset(res, 'js', script));
-  router.get('/assets/editor.css', (_req, res) => sendAsset(res, 'css', stylesheet));
+  const assets = serveStaffAssets(router, '/editor', path.join(findProjectRoot(), 'src', 'editor', 'assets'), 'editor');
 
   router.get('/', deps.auth.requireRole('editor'), (req, res) => {
     const lang = localeSchema.safeParse(req.query['lang']);
@@ -304,28 +295,4 @@ async function lastDraft(repository: KnowledgeRepository, locale: Locale, id: st
     if (parsed?.ok) return articleDraft(parsed.article);
   }
   return null;
-}
-
-/**
- * The page's texts in one locale, as `{placeholder}` templates the page script fills in: every
- * `editor.*` prompt (without the prefix) and the role names.
- */
-function uiStrings(prompts: PromptCatalog, locale: Locale): Record<string, string> {
-  // Each placeholder renders as itself, so the catalogue's checks still apply to these texts.
-  const asTemplate = new Proxy<Record<string, string>>({}, { get: (_target, name) => `{${String(name)}}` });
-  const strings: Record<string, string> = {};
-  for (const key of prompts.keys(locale)) {
-    if (key.startsWith('editor.')) strings[key.slice('editor.'.length)] = prompts.text(locale, key, asTemplate);
-    if (key.startsWith('auth.roles.') || key === 'auth.languageZh' || key === 'auth.languageEn') strings[key] = prompts.text(locale, key);
-  }
-  return strings;
-}
-
-function contentVersion(content: string): string {
-  return createHash('sha256').update(content).digest('hex').slice(0, 16);
-}
-
-function sendAsset(res: Response, type: 'js' | 'css', content: string): void {
-  res.set({ 'Cache-Control': ASSET_CACHE, 'X-Content-Type-Options': 'nosniff' });
-  res.type(type).send(content);
 }

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { Router, type Request } from 'express';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../../domain/complaint';
+import { contentVersion, IMMUTABLE_CACHE, sendAsset } from '../../http/static-asset';
 import type { PromptCatalog } from '../../i18n/prompt-catalog';
 import { embedScript, type EmbedScriptConfig, PAGE_SCRIPT } from './browser-scripts';
 import { locateWebChatBundle } from './webchat-bundle';
@@ -56,7 +56,6 @@ const pageQuerySchema = z.object({
   embed: z.literal('1').optional().catch(undefined),
 });
 
-const ONE_YEAR_IMMUTABLE = 'public, max-age=31536000, immutable';
 /** Sites embed /embed.js by a fixed URL: a short cache lets a new accent colour reach them soon. */
 const EMBED_CACHE = 'public, max-age=300';
 
@@ -120,13 +119,13 @@ export function webChatRouter(deps: WebChatPageDependencies): Router {
   router.get('/webchat/webchat.js', async (req, res) => {
     const encoding = req.acceptsEncodings('gzip', 'identity') === 'gzip' ? 'gzip' : 'identity';
     const content = await bundle.content(encoding);
-    res.set({ 'Cache-Control': ONE_YEAR_IMMUTABLE, Vary: 'Accept-Encoding', 'X-Content-Type-Options': 'nosniff' });
+    res.set({ 'Cache-Control': IMMUTABLE_CACHE, Vary: 'Accept-Encoding', 'X-Content-Type-Options': 'nosniff' });
     if (encoding === 'gzip') res.set('Content-Encoding', 'gzip');
     res.type('js').send(content);
   });
 
-  router.get('/webchat/page.js', (_req, res) => sendAsset(res, 'js', PAGE_SCRIPT, ONE_YEAR_IMMUTABLE));
-  router.get('/webchat/page.css', (_req, res) => sendAsset(res, 'css', stylesheet, ONE_YEAR_IMMUTABLE));
+  router.get('/webchat/page.js', (_req, res) => sendAsset(res, 'js', PAGE_SCRIPT, IMMUTABLE_CACHE));
+  router.get('/webchat/page.css', (_req, res) => sendAsset(res, 'css', stylesheet, IMMUTABLE_CACHE));
 
   router.get('/embed.js', (_req, res) => {
     // Loaded by <script> tags on other sites, including ones that isolate themselves (COEP).
@@ -175,12 +174,3 @@ function localeRecord<T>(make: (locale: Locale) => T): Record<Locale, T> {
   return record as Record<Locale, T>;
 }
 
-/** A short hash of a file's content, so its URL changes whenever the content does. */
-function contentVersion(content: string): string {
-  return createHash('sha256').update(content).digest('hex').slice(0, 16);
-}
-
-function sendAsset(res: Response, type: 'js' | 'css', content: string, cacheControl: string): void {
-  res.set({ 'Cache-Control': cacheControl, 'X-Content-Type-Options': 'nosniff' });
-  res.type(type).send(content);
-}
