@@ -6,10 +6,11 @@ import {
   type PromptValidatorContext,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { MessageFactory, type TurnContext } from 'botbuilder-core';
+import type { TurnContext } from 'botbuilder-core';
 import { z } from 'zod';
 import { REMEDIES, contactSchema, type Contact, type Remedy } from '../src/domain/complaint';
 import {
+  articleMessage,
   describeContact,
   formatDateTime,
   matchLabel,
@@ -407,9 +408,7 @@ export class ComplaintIntakeDialog extends ComponentDialog {
     if (!text || this.services.nlu.recognizeIntent(text).intent !== 'question') return false;
     const decision = await this.services.knowledge.ask(text, turnLocale(pc.context));
     if (decision.kind !== 'answer' || decision.confidence < ASIDE_CONFIDENCE) return false;
-    const answer = MessageFactory.text(decision.article.body.trim(), decision.article.voice);
-    answer.locale = decision.article.locale;
-    await pc.context.sendActivity(answer);
+    await pc.context.sendActivity(articleMessage(decision.article));
     await pc.context.sendActivity(message(this.services, pc.context, ['intake.backToIntake', promptKey], { expectsInput: true, choices }));
     return true;
   }

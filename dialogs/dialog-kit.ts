@@ -7,7 +7,7 @@ import type { HandoffService } from '../src/services/handoff/handoff-service';
 import { EMOTIONS, type EmotionReading, type EscalationPolicy } from '../src/services/escalation/escalation-policy';
 import { transcriptLineSchema } from '../src/services/handoff/handoff-record';
 import type { KnowledgeGapRecorder } from '../src/services/knowledge/knowledge-gaps';
-import type { KnowledgeService } from '../src/services/knowledge/knowledge-service';
+import type { KnowledgeArticle, KnowledgeService } from '../src/services/knowledge/knowledge-service';
 import type { LanguageUnderstanding } from '../src/services/nlu/understanding';
 import type { Clock } from '../src/util/clock';
 import type { RandomSource } from '../src/util/random';
@@ -90,6 +90,13 @@ export interface EmotionSensor {
 export async function readSignals(services: Pick<DialogServices, 'signals'>, context: TurnContext): Promise<ConversationSignals> {
   // The accessor parses what comes from storage; a conversation without signals gets the defaults.
   return (await services.signals.get(context)) ?? conversationSignalsSchema.parse({});
+}
+
+/** A knowledge-base answer as a message: the article's text, its spoken answer for the phone, in the article's language. */
+export function articleMessage(article: KnowledgeArticle): Partial<Activity> {
+  const reply = MessageFactory.text(article.body.trim(), article.voice);
+  reply.locale = article.locale;
+  return reply;
 }
 
 /** The locale of the current turn (set by the bot core before dialogs run). */

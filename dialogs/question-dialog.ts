@@ -1,10 +1,10 @@
 import { ComponentDialog, TextPrompt, WaterfallDialog, type DialogTurnResult, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { MessageFactory, type TurnContext } from 'botbuilder-core';
+import type { TurnContext } from 'botbuilder-core';
 import { z } from 'zod';
 import { maskPii } from '../src/logging/pii';
 import type { GapReason } from '../src/services/knowledge/knowledge-gaps';
 import type { KnowledgeAction, KnowledgeArticle, ScoredArticle } from '../src/services/knowledge/knowledge-service';
-import { matchLabel, menuChoices, message, readSignals, stepValues, turnLocale, type ConversationSignals, type DialogServices } from './dialog-kit';
+import { articleMessage, matchLabel, menuChoices, message, readSignals, stepValues, turnLocale, type ConversationSignals, type DialogServices } from './dialog-kit';
 
 export const QUESTION_DIALOG = 'question';
 
@@ -160,9 +160,7 @@ export class QuestionDialog extends ComponentDialog {
     stepValues(step)['articleId'] = article.id;
     if (confidence !== undefined) stepValues(step)['confidence'] = confidence;
     stepValues(step)['stage'] = 'feedback';
-    const reply = MessageFactory.text(article.body.trim(), article.voice);
-    reply.locale = article.locale;
-    await step.context.sendActivity(reply);
+    await step.context.sendActivity(articleMessage(article));
     return step.prompt(FEEDBACK_PROMPT, {
       prompt: message(this.services, step.context, 'knowledge.feedback', {
         expectsInput: true,
