@@ -7,20 +7,22 @@ import type { ConversationLog, ConversationLogEvent, ConversationRecord } from '
  * Appends one activity and tells every instance, in one step: the watermark is the list
  * length RPUSH returns, so instances appending at once still get 1, 2, 3... exactly once,
  * and the PUBLISH inside the script means events go out in watermark order and are never
- * lost between a stored append and its notification.
+ * lost between a stored append and its notification. The event carries the activity JSON as
+ * stored (spliced in as it is, not re-encoded: cjson would turn [] into {}), so listeners need
+ * not read it back.
  * KEYS: [1] conversation record, [2] its log. ARGV: [1] activity JSON, [2] channel, [3] conversation id.
  * Returns the watermark, or 0 when the conversation does not exist.
  */
 const APPEND_ACTIVITY = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local watermark = redis.call('RPUSH', KEYS[2], ARGV[1])
-redis.call('PUBLISH', ARGV[2], cjson.encode({kind = 'appended', conversationId = ARGV[3], watermark = watermark}))
+redis.call('PUBLISH', ARGV[2], '{"kind":"appended","conversationId":' .. cjson.encode(ARGV[3]) .. ',"watermark":' .. watermark .. ',"activity":' .. ARGV[1] .. '}')
 return watermark
 `;
 
 /** What travels on the events channel; anything else published there is reported and ignored. */
 const eventMessageSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('appended'), conversationId: z.string(), watermark: z.number().int().positive() }),
+  z.object({ kind: z.literal('appended'), conversationId: z.string(), watermark: z.number().int().positive(), activity: z.unknown() }),
   z.object({ kind: z.literal('signal'), conversationId: z.string(), payload: z.unknown() }),
 ]);
 

@@ -234,10 +234,21 @@ describe('RedisStore specifics', () => {
     expect(await a.conversations.append('dl-2', { type: 'message', text: 'reply from A' })).toBe(1);
     expect(await a.conversations.append('dl-2', { type: 'message', text: 'second' })).toBe(2);
     expect(await onB.waitFor(2)).toEqual([
-      { kind: 'appended', conversationId: 'dl-2', watermark: 1 },
-      { kind: 'appended', conversationId: 'dl-2', watermark: 2 },
+      { kind: 'appended', conversationId: 'dl-2', watermark: 1, activity: { type: 'message', text: 'reply from A' } },
+      { kind: 'appended', conversationId: 'dl-2', watermark: 2, activity: { type: 'message', text: 'second' } },
     ]);
     expect(await b.conversations.read('dl-2', 1)).toEqual([{ watermark: 2, activity: { type: 'message', text: 'second' } }]);
+  });
+
+  it('sends the stored JSON along with an append event untouched: empty lists, quotes and escapes survive', async () => {
+    const keyPrefix = testPrefix();
+    const a = await open({ keyPrefix });
+    const b = await open({ keyPrefix });
+    await a.conversations.create({ conversationId: 'dl-6', userId: 'user-6', createdAt: '2025-03-01T08:00:00.000Z' });
+    const onB = listen(b, ['dl-6']);
+    const activity = { type: 'message', text: '退款 "quoted" \\ a/b \u2028', attachments: [], channelData: {}, n: 1.5 };
+    await a.conversations.append('dl-6', activity);
+    expect(await onB.waitFor(1)).toEqual([{ kind: 'appended', conversationId: 'dl-6', watermark: 1, activity }]);
   });
 
   it('tells a subscriber on another instance about a signal', async () => {
@@ -264,12 +275,12 @@ describe('RedisStore specifics', () => {
     // the other prefix would arrive before these fences.
     await mine.conversations.signal('dl-4', 'fence');
     await other.conversations.signal('dl-4', 'fence');
-    const own = [
-      { kind: 'appended', conversationId: 'dl-4', watermark: 1 },
+    const own = (activity: string) => [
+      { kind: 'appended', conversationId: 'dl-4', watermark: 1, activity },
       { kind: 'signal', conversationId: 'dl-4', payload: 'fence' },
     ];
-    expect(await heardByMine.waitFor(2)).toEqual(own);
-    expect(await heardByOther.waitFor(2)).toEqual(own);
+    expect(await heardByMine.waitFor(2)).toEqual(own('mine'));
+    expect(await heardByOther.waitFor(2)).toEqual(own('other'));
     expect(await mine.conversations.read('dl-4', 0)).toEqual([{ watermark: 1, activity: 'mine' }]);
   });
 

@@ -86,7 +86,8 @@ export class SqliteConversationLog implements ConversationLog {
     const json = toJson('append', conversationId, activity);
     const watermark = this.appendTransaction.immediate(conversationId, json);
     // Only after the commit: a listener that reads at once must find the activity.
-    this.emit({ kind: 'appended', conversationId, watermark });
+    // The JSON copy, so listeners get what a read (and Redis mode) would give, not the caller's object.
+    this.emit({ kind: 'appended', conversationId, watermark, activity: JSON.parse(json) });
     return watermark;
   }
 

@@ -177,7 +177,7 @@ describe('SqliteStore specifics', () => {
       { watermark: 2, activity: 'squatter' },
     ]);
     // Only the committed append was told.
-    expect(heard.events).toEqual([{ kind: 'appended', conversationId: 'dl-2', watermark: 1 }]);
+    expect(heard.events).toEqual([{ kind: 'appended', conversationId: 'dl-2', watermark: 1, activity: 'first' }]);
   });
 
   it('reports a listener that throws through onError, and the append still succeeds', async () => {
@@ -229,6 +229,43 @@ describe('SqliteStore specifics', () => {
     await store.close();
     await expect(store.close()).resolves.toBeUndefined();
     await expect(store.ping()).rejects.toThrow();
+  });
+
+  it('checkpoints the WAL in a worker thread, not in the committing call', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    const db = store['db']; // private: the setting is per connection
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const big = 'x'.repeat(8000);
+    for (let i = 0; i < 200; i += 1) await store.documents.write([{ key: `k${i % 20}`, value: { big, i } }]);
+    const deadline = Date.now() + 10_000;
+    while ((store.checkpointedFrames ?? 0) === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(store.checkpointedFrames).toBeGreaterThan(0);
+    await store.close();
+    // The last connection to close folded the WAL into the file: the data is all there.
+    store = openSqliteStore({ dataDir, checkpoints: 'inline' });
+    expect((await store.documents.read(['k19'])).get('k19')?.value).toEqual({ big, i: 199 });
+  });
+
+  it('checkpoints in the committing call when told to', async () => {
+    store = openSqliteStore({ dataDir: tempDir(), checkpoints: 'inline' });
+    expect(store['db'].pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(store.checkpointedFrames).toBeUndefined();
+  });
+
+  it('switches automatic checkpoints back on when the checkpoint worker dies', async () => {
+    const errors: Error[] = [];
+    store = openSqliteStore({ dataDir: tempDir(), onError: (error) => errors.push(error) });
+    const checkpointer = store['checkpointer'];
+    expect(checkpointer?.active).toBe(true);
+    await checkpointer?.['worker'].terminate();
+    const deadline = Date.now() + 5000;
+    while (checkpointer?.active && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(checkpointer?.active).toBe(false);
+    expect(store['db'].pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(errors.map((error) => error.message)).toEqual([
+      'SqliteCheckpointer: the checkpoint worker failed; checkpointing on the main connection again',
+    ]);
   });
 
   it('commits complaints with synchronous = FULL and returns to NORMAL', async () => {

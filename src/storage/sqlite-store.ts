@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
 import { systemClock, type Clock } from '../util/clock';
 import { KeyedMutex } from './keyed-mutex';
+import { SqliteCheckpointer } from './sqlite-checkpointer';
 import { SqliteConversationLog } from './sqlite-conversation-log';
 import {
   EtagConflictError,
@@ -28,8 +29,13 @@ export interface SqliteStoreOptions {
   lockWaitMs?: number;
   /** Source of the updated_at timestamps. Default the system clock. */
   clock?: Clock;
-  /** Told when a conversation-log listener throws (the append itself succeeds). Default: ignored. */
+  /** Told when a conversation-log listener throws (the append itself succeeds) or the checkpoint worker fails. Default: ignored. */
   onError?: (error: Error) => void;
+  /**
+   * Who copies the WAL into the database file: a worker thread ('worker', the default, keeps
+   * the sync off the event loop) or the committing call itself, SQLite's default ('inline').
+   */
+  checkpoints?: 'worker' | 'inline';
 }
 
 /**
@@ -96,6 +102,7 @@ export class SqliteStore implements Store {
   /** Absolute path of the database file. */
   readonly filePath: string;
   private readonly db: Database.Database;
+  private readonly checkpointer: SqliteCheckpointer | undefined;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -117,6 +124,12 @@ export class SqliteStore implements Store {
     this.complaints = new SqliteComplaintRepository(this.db);
     this.locks = new KeyedMutex({ waitTimeoutMs: options.lockWaitMs ?? 15_000 });
     this.conversations = new SqliteConversationLog(this.db, { onError: options.onError });
+    if ((options.checkpoints ?? 'worker') === 'worker') this.checkpointer = new SqliteCheckpointer(this.db, { onError: options.onError });
+  }
+
+  /** WAL frames the checkpoint worker has copied so far; undefined with inline checkpoints. */
+  get checkpointedFrames(): number | undefined {
+    return this.checkpointer?.checkpointedFrames;
   }
 
   async ping(): Promise<void> {
@@ -125,6 +138,8 @@ export class SqliteStore implements Store {
 
   async close(): Promise<void> {
     this.conversations.close();
+    await this.checkpointer?.stop();
+    // The last connection to close checkpoints what is left and removes the WAL.
     if (this.db.open) this.db.close();
   }
 }

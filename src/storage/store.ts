@@ -93,7 +93,12 @@ export interface ConversationRecord {
 
 /** Something that happened in a conversation's log, told to every subscriber on every instance. */
 export type ConversationLogEvent =
-  | { kind: 'appended'; conversationId: string; watermark: number }
+  /**
+   * `activity` is the appended activity as stored (JSON values only), so a listener can pass it
+   * on without reading the log; it may be absent (an event from an older instance), and then the
+   * listener reads from its watermark. Listeners must not change it: every listener gets the same object.
+   */
+  | { kind: 'appended'; conversationId: string; watermark: number; activity?: unknown }
   | { kind: 'signal'; conversationId: string; payload: unknown };
 
 /**

@@ -501,8 +501,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await store.conversations.append(a, { text: 'to a' });
         await store.conversations.append(b, { text: 'to b' });
         expect(await heard.waitFor(2)).toEqual([
-          { kind: 'appended', conversationId: a, watermark: 1 },
-          { kind: 'appended', conversationId: b, watermark: 1 },
+          { kind: 'appended', conversationId: a, watermark: 1, activity: { text: 'to a' } },
+          { kind: 'appended', conversationId: b, watermark: 1, activity: { text: 'to b' } },
         ]);
         expect(await Promise.all(reads)).toEqual([
           [{ watermark: 1, activity: { text: 'to a' } }],
@@ -518,7 +518,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const typing = { type: 'typing', from: { id: 'bot', role: 'bot' }, locale: 'zh-CN' };
         await store.conversations.signal(id, typing);
         expect(await heard.waitFor(2)).toEqual([
-          { kind: 'appended', conversationId: id, watermark: 1 },
+          { kind: 'appended', conversationId: id, watermark: 1, activity: { type: 'message', text: 'hi' } },
           { kind: 'signal', conversationId: id, payload: typing },
         ]);
         expect(await store.conversations.read(id, 0)).toEqual([{ watermark: 1, activity: { type: 'message', text: 'hi' } }]);
@@ -556,7 +556,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await expect(store.conversations.append(id, 'still stored')).resolves.toBe(1);
         await expect(store.conversations.signal(id, { type: 'typing' })).resolves.toBeUndefined();
         expect(await heard.waitFor(2)).toEqual([
-          { kind: 'appended', conversationId: id, watermark: 1 },
+          { kind: 'appended', conversationId: id, watermark: 1, activity: 'still stored' },
           { kind: 'signal', conversationId: id, payload: { type: 'typing' } },
         ]);
         unsubscribe();

@@ -88,6 +88,15 @@ const storedActivitySchema = z
 /** An activity as read back from the log, with its id. */
 export type LoggedActivity = z.infer<typeof storedActivitySchema> & { id: string };
 
+/**
+ * The activity at `watermark` as clients receive it, with its id; undefined when `activity` is
+ * not a Direct Line activity (absent from the event, or damaged).
+ */
+export function loggedActivity(conversationId: string, watermark: number, activity: unknown): LoggedActivity | undefined {
+  const parsed = storedActivitySchema.safeParse(activity);
+  return parsed.success ? { ...parsed.data, id: activityId(conversationId, watermark) } : undefined;
+}
+
 /** Up to `limit` activities after `watermark`, with their ids, and the watermark reached. */
 export async function activitiesAfter(
   log: ConversationLog,

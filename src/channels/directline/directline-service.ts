@@ -8,7 +8,7 @@ import { consumeOrReject } from '../../http/rate-limit';
 import { normaliseLocale } from '../../i18n/locale';
 import type { Logger } from '../../logging/logger';
 import type { ConversationClaims, ConversationTokens } from '../../security/conversation-tokens';
-import type { ConversationLog } from '../../storage/store';
+import type { ConversationLog, ConversationRecord } from '../../storage/store';
 import type { Clock } from '../../util/clock';
 import { DIRECTLINE_CHANNEL, activitiesAfter, activityId, botMessage, userEcho, type LoggedActivity } from './directline-activities';
 import type { PostedActivity } from './schema';
@@ -39,6 +39,9 @@ export interface ConversationInfo {
   streamUrl: string;
 }
 
+/** Conversation records kept in memory: records never change once created. */
+const KNOWN_CONVERSATIONS = 10_000;
+
 const newConversationId = () => randomBytes(16).toString('base64url');
 const newUserId = () => `dl_${randomBytes(9).toString('base64url')}`;
 
@@ -50,6 +53,8 @@ const newUserId = () => `dl_${randomBytes(9).toString('base64url')}`;
  */
 export class DirectLineService {
   private readonly secret: Buffer;
+  /** Records already read, oldest first: every post would otherwise read the record again. */
+  private readonly known = new Map<string, ConversationRecord>();
 
   constructor(private readonly deps: DirectLineDependencies) {
     this.secret = Buffer.from(deps.secret);
@@ -172,9 +177,18 @@ export class DirectLineService {
     );
   }
 
-  private async requireConversation(conversationId: string) {
+  private async requireConversation(conversationId: string): Promise<ConversationRecord> {
+    const known = this.known.get(conversationId);
+    if (known) return known;
     const record = await this.deps.log.get(conversationId);
     if (!record) throw new ApiError('NOT_FOUND');
+    this.known.set(conversationId, record);
+    if (this.known.size > KNOWN_CONVERSATIONS) {
+      for (const oldest of this.known.keys()) {
+        this.known.delete(oldest);
+        break;
+      }
+    }
     return record;
   }
 

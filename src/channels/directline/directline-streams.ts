@@ -7,7 +7,7 @@ import type { Logger } from '../../logging/logger';
 import type { ConversationTokens } from '../../security/conversation-tokens';
 import type { ConversationLog, ConversationLogEvent } from '../../storage/store';
 import type { Clock } from '../../util/clock';
-import { activitiesAfter, botTyping } from './directline-activities';
+import { activitiesAfter, botTyping, loggedActivity } from './directline-activities';
 import { conversationIdSchema, watermarkSchema } from './schema';
 
 const STREAM_PATH = /^\/v3\/directline\/conversations\/([^/?]+)\/stream$/;
@@ -43,12 +43,21 @@ class ConversationStream {
 
   /** Sends everything after the last watermark sent; serialised so nothing is sent twice. */
   flush(): void {
+    this.enqueue(() => this.sendAfterWatermark());
+  }
+
+  /**
+   * The log got the activity at `watermark`: when it is the next one this socket needs and the
+   * event carried it, it is sent as it is; otherwise (a gap, or no activity in the event) the
+   * socket catches up from the log. Serialised with flush(), so nothing is sent twice.
+   */
+  appended(watermark: number, activity: unknown): void {
     this.enqueue(async () => {
-      const read = await activitiesAfter(this.deps.log, this.conversationId, this.watermark, 500);
-      if (read.activities.length === 0) return;
-      this.watermark = read.watermark;
-      this.send({ activities: read.activities, watermark: String(this.watermark) });
-      if (read.activities.length === 500) this.flush();
+      if (watermark <= this.watermark) return;
+      const logged = watermark === this.watermark + 1 ? loggedActivity(this.conversationId, watermark, activity) : undefined;
+      if (!logged) return this.sendAfterWatermark();
+      this.watermark = watermark;
+      this.send({ activities: [logged], watermark: String(watermark) });
     });
   }
 
@@ -58,6 +67,14 @@ class ConversationStream {
 
   close(code: number, reason: string): void {
     this.socket.close(code, reason);
+  }
+
+  private async sendAfterWatermark(): Promise<void> {
+    const read = await activitiesAfter(this.deps.log, this.conversationId, this.watermark, 500);
+    if (read.activities.length === 0) return;
+    this.watermark = read.watermark;
+    this.send({ activities: read.activities, watermark: String(this.watermark) });
+    if (read.activities.length === 500) this.flush();
   }
 
   private send(payload: unknown): void {
@@ -157,7 +174,7 @@ export class DirectLineStreamHub {
     const set = this.streams.get(event.conversationId);
     if (!set) return;
     if (event.kind === 'appended') {
-      for (const stream of set) stream.flush();
+      for (const stream of set) stream.appended(event.watermark, event.activity);
       return;
     }
     const signal = signalSchema.safeParse(event.payload);
