@@ -6,6 +6,7 @@ import { loadConfig } from '../config';
 import { createLogger } from '../logging/logger';
 import { RuleBasedClassifier, type ComplaintClassifier } from '../services/complaints/classifier';
 import type { KnowledgeDecision, KnowledgeService } from '../services/knowledge/knowledge-service';
+import { DialogsComponentRegistration } from 'botbuilder-dialogs/lib/dialogsComponentRegistration';
 import type { OutboundReply } from './activity';
 
 /** Counts how many questions are being answered at once. */
@@ -102,5 +103,19 @@ describe('BotCore', () => {
   it('rejects an activity that does not fit the Activity shape', async () => {
     const hearline = await app();
     await expect(hearline.gateway.process({ type: 'message', channel: 'Bad Channel!', conversationId: 'c', userId: 'u', text: 'hi' })).rejects.toThrow();
+  });
+
+  it('builds the dialog memory scopes once, not on every turn', async () => {
+    const hearline = await app();
+    const turn = (text: string) => hearline.gateway.process({ type: 'message', channel: 'test', conversationId: 'memory', userId: 'u', text });
+    expect(texts(await turn('我要投诉')).length).toBeGreaterThan(0);
+    const built = jest.spyOn(DialogsComponentRegistration.prototype, 'getMemoryScopes');
+    try {
+      expect(texts(await turn('耳机用了一周左耳就没声音了')).length).toBeGreaterThan(0);
+      expect(texts(await turn('没有')).length).toBeGreaterThan(0);
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
   });
 });

@@ -23,4 +23,19 @@ describe('ConversationTokens', () => {
     clock.advance(1800 * 1000);
     expect(tokens.verify(token, 'c1')).toEqual({ ok: false, reason: 'expired' });
   });
+
+  it('keeps checking expiry, conversation and signature once a token was accepted', () => {
+    const local = new ManualClock('2026-03-01T10:00:00Z');
+    const checker = new ConversationTokens('k'.repeat(43), local, 60);
+    const { token } = checker.issue('c1', 'u1');
+    expect(checker.verify(token, 'c1').ok).toBe(true);
+    expect(checker.verify(token, 'c1').ok).toBe(true);
+    expect(checker.verify(token, 'c2')).toEqual({ ok: false, reason: 'other-conversation' });
+    // Same claims, another signature: not the remembered token.
+    const [header, body] = token.split('.');
+    expect(checker.verify(`${header}.${body}.${'A'.repeat(43)}`, 'c1')).toEqual({ ok: false, reason: 'bad-signature' });
+    local.advance(60 * 1000);
+    expect(checker.verify(token, 'c1')).toEqual({ ok: false, reason: 'expired' });
+    expect(checker.verify(token, 'c1')).toEqual({ ok: false, reason: 'expired' });
+  });
 });

@@ -14,6 +14,9 @@ const claimsSchema = z.object({
 });
 export type ConversationClaims = z.infer<typeof claimsSchema>;
 
+/** Signature checks remembered (see ConversationTokens.checked). */
+const CHECKED_TOKENS = 10_000;
+
 const JWT_HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
 
 export type TokenCheck =
@@ -26,6 +29,13 @@ export type TokenCheck =
  * user id from the `user` claim. Stateless, so any instance sharing the key can check them.
  */
 export class ConversationTokens {
+  /**
+   * Claims of tokens whose signature was checked, by the exact token text, oldest first: a chat
+   * presents the same token on every post, and the HMAC is most of a check. Expiry and
+   * conversation are still checked on every use.
+   */
+  private readonly checked = new Map<string, ConversationClaims>();
+
   constructor(
     private readonly key: string,
     private readonly clock: Clock,
@@ -45,6 +55,23 @@ export class ConversationTokens {
 
   /** Checks signature, expiry and, when given, that the token is for this conversation. */
   verify(token: string, conversationId?: string): TokenCheck {
+    const known = this.checked.get(token);
+    const signed = known ? { ok: true as const, claims: known } : this.checkSignature(token);
+    if (!signed.ok) return signed;
+    const { claims } = signed;
+    if (claims.exp * 1000 <= this.clock.now().getTime()) {
+      this.checked.delete(token);
+      return { ok: false, reason: 'expired' };
+    }
+    if (!known) {
+      this.checked.set(token, claims);
+      if (this.checked.size > CHECKED_TOKENS) this.checked.delete(this.checked.keys().next().value ?? token);
+    }
+    if (conversationId !== undefined && claims.cid !== conversationId) return { ok: false, reason: 'other-conversation' };
+    return { ok: true, claims };
+  }
+
+  private checkSignature(token: string): TokenCheck {
     const [header, body, signature, extra] = token.split('.');
     if (header !== JWT_HEADER || !body || !signature || extra !== undefined) return { ok: false, reason: 'malformed' };
     const expected = Buffer.from(this.sign(`${header}.${body}`));
@@ -58,8 +85,6 @@ export class ConversationTokens {
     }
     const claims = claimsSchema.safeParse(decoded);
     if (!claims.success) return { ok: false, reason: 'malformed' };
-    if (claims.data.exp * 1000 <= this.clock.now().getTime()) return { ok: false, reason: 'expired' };
-    if (conversationId !== undefined && claims.data.cid !== conversationId) return { ok: false, reason: 'other-conversation' };
     return { ok: true, claims: claims.data };
   }
 
