@@ -6,7 +6,6 @@ import type { ConversationLog, ConversationLogEvent, ConversationRecord } from '
 
 
 const recordRowSchema = z.object({ id: z.string(), user_id: z.string(), created_at: z.string() });
-const watermarkRowSchema = z.object({ last_watermark: z.number().int().positive() });
 const activityRowSchema = z.object({ watermark: z.number().int().positive(), activity: z.string() });
 
 /** The one event name on the emitter: every listener hears every conversation. */
@@ -46,9 +45,10 @@ export class SqliteConversationLog implements ConversationLog {
       'insert into conversations (id, user_id, created_at) values (?, ?, ?) on conflict (id) do nothing',
     );
     this.selectRecord = db.prepare('select id, user_id, created_at from conversations where id = ?');
-    this.bumpWatermark = db.prepare(
-      'update conversations set last_watermark = last_watermark + 1 where id = ? returning last_watermark',
-    );
+    // pluck: the statement yields the new counter itself, not a row object.
+    this.bumpWatermark = db
+      .prepare<[string], unknown>('update conversations set last_watermark = last_watermark + 1 where id = ? returning last_watermark')
+      .pluck();
     this.insertActivity = db.prepare(
       'insert into conversation_activities (conversation_id, watermark, activity) values (?, ?, ?)',
     );
@@ -58,9 +58,11 @@ export class SqliteConversationLog implements ConversationLog {
        where conversation_id = ? and watermark > ? order by watermark limit ?`,
     );
     this.appendTransaction = db.transaction((conversationId: string, json: string) => {
-      const raw = this.bumpWatermark.get(conversationId);
-      if (raw === undefined) throw new Error(`ConversationLog.append: no conversation ${conversationId}`);
-      const next = watermarkRowSchema.parse(raw).last_watermark;
+      const next = this.bumpWatermark.get(conversationId);
+      if (next === undefined) throw new Error(`ConversationLog.append: no conversation ${conversationId}`);
+      if (typeof next !== 'number' || !Number.isInteger(next) || next < 1) {
+        throw new Error(`ConversationLog.append: conversation ${conversationId} has a damaged watermark counter (${String(next)})`);
+      }
       this.insertActivity.run(conversationId, next, json);
       return next;
     });

@@ -18,10 +18,10 @@ export function baseUrlOf(req: Request, publicUrl: string | undefined): string {
 
 /** Web Chat runs on other sites: allow cross-origin calls that carry a bearer token (no cookies). */
 const cors: RequestHandler = (req, res, next) => {
-  res.set('Access-Control-Allow-Origin', '*');
-  res.set('Access-Control-Allow-Headers', 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with');
-  res.set('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
-  res.set('Access-Control-Max-Age', '600');
+  res.setHeader('Access-Control-Allow-Origin', '*');
+  res.setHeader('Access-Control-Allow-Headers', 'Authorization, Content-Type, x-ms-bot-agent, x-requested-with');
+  res.setHeader('Access-Control-Allow-Methods', 'GET, POST, OPTIONS');
+  res.setHeader('Access-Control-Max-Age', '600');
   if (req.method === 'OPTIONS') res.sendStatus(204);
   else next();
 };
@@ -76,7 +76,7 @@ export function directLineRouter(deps: { service: DirectLineService; attachments
     const conversationId = parseOrReject(conversationIdSchema, req.params.id);
     const caller = service.authorize(req.get('authorization'), conversationId);
     const activity = parseOrReject(postedActivitySchema, req.body);
-    res.json(await service.postActivity(caller, conversationId, activity, [], baseUrlOf(req, deps.publicUrl)));
+    res.json(await service.postActivity(caller, conversationId, activity));
   });
 
   router.post('/conversations/:id/upload', async (req, res) => {
@@ -96,7 +96,7 @@ export function directLineRouter(deps: { service: DirectLineService; attachments
         throw error;
       }
     }
-    res.json(await service.postActivity(caller, conversationId, activity, refs, baseUrlOf(req, deps.publicUrl)));
+    res.json(await service.postActivity(caller, conversationId, activity, { files: refs, baseUrl: baseUrlOf(req, deps.publicUrl) }));
   });
 
   router.get('/attachments/:id', async (req, res) => {

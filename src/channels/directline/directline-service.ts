@@ -114,14 +114,15 @@ export class DirectLineService {
   /**
    * POST /conversations/{id}/activities: echoes a message into the log, then lets the bot
    * answer; replies follow the echo in the log. Other activity types are accepted and dropped.
+   * `upload` is the files of an upload and the address their links start with.
    */
   async postActivity(
     caller: DirectLineCaller,
     conversationId: string,
     activity: PostedActivity,
-    files: AttachmentRef[],
-    baseUrl: string,
+    upload: { files: AttachmentRef[]; baseUrl: string } = { files: [], baseUrl: '' },
   ): Promise<{ id: string }> {
+    const { files, baseUrl } = upload;
     const record = await this.requireConversation(conversationId);
     await consumeOrReject(this.deps.messageLimiter, conversationId);
     const userId = caller.kind === 'token' ? caller.claims.uid : (activity.from?.id ?? record.userId);
