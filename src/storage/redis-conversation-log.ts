@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RedisConnection } from './redis-store';
+import { RedisScript } from './redis-script';
 import { checkReadRange, conversationRecordSchema, fromJson, toJson } from './conversation-log-codec';
 import type { ConversationLog, ConversationLogEvent, ConversationRecord } from './store';
 
@@ -13,12 +14,12 @@ import type { ConversationLog, ConversationLogEvent, ConversationRecord } from '
  * KEYS: [1] conversation record, [2] its log. ARGV: [1] activity JSON, [2] channel, [3] conversation id.
  * Returns the watermark, or 0 when the conversation does not exist.
  */
-const APPEND_ACTIVITY = `
+const APPEND_ACTIVITY = new RedisScript(`
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 local watermark = redis.call('RPUSH', KEYS[2], ARGV[1])
 redis.call('PUBLISH', ARGV[2], '{"kind":"appended","conversationId":' .. cjson.encode(ARGV[3]) .. ',"watermark":' .. watermark .. ',"activity":' .. ARGV[1] .. '}')
 return watermark
-`;
+`);
 
 /** What travels on the events channel; anything else published there is reported and ignored. */
 const eventMessageSchema = z.discriminatedUnion('kind', [
@@ -107,7 +108,7 @@ export class RedisConversationLog implements ConversationLog {
   async append(conversationId: string, activity: unknown): Promise<number> {
     const json = toJson('append', conversationId, activity);
     const watermark = watermarkReplySchema.parse(
-      await this.client.eval(APPEND_ACTIVITY, {
+      await APPEND_ACTIVITY.run(this.client, {
         keys: [this.recordKey(conversationId), this.logKey(conversationId)],
         arguments: [json, this.channel, conversationId],
       }),

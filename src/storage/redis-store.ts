@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { createClient } from 'redis';
 import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
+import { RedisScript } from './redis-script';
 import { KeyedMutex } from './keyed-mutex';
 import { RedisConversationLog } from './redis-conversation-log';
 import {
@@ -47,7 +48,7 @@ export interface RedisStoreOptions {
  * KEYS: document keys. ARGV: for document i, [3i-2] expected eTag ('*' = any, '' = must
  * not exist), [3i-1] JSON value, [3i] new eTag. Returns 0, or the 1-based index of the first conflict.
  */
-const WRITE_DOCUMENTS = `
+const WRITE_DOCUMENTS = new RedisScript(`
 for i = 1, #KEYS do
   local expected = ARGV[3 * i - 2]
   if expected ~= '*' then
@@ -63,16 +64,16 @@ for i = 1, #KEYS do
   redis.call('HSET', KEYS[i], 'v', ARGV[3 * i - 1], 'e', ARGV[3 * i])
 end
 return 0
-`;
+`);
 
 /** Reads all documents in one snapshot. Returns one [value, eTag] pair (nil when missing) per key. */
-const READ_DOCUMENTS = `
+const READ_DOCUMENTS = new RedisScript(`
 local found = {}
 for i = 1, #KEYS do
   found[i] = redis.call('HMGET', KEYS[i], 'v', 'e')
 end
 return found
-`;
+`);
 
 /**
  * Records a complaint once per idempotency key.
@@ -80,7 +81,7 @@ return found
  * ARGV: [1] JSON, [2] code, [3] createdAt in ms.
  * Returns {'existing', code} | {'taken', code} | {'created', code}.
  */
-const CREATE_COMPLAINT = `
+const CREATE_COMPLAINT = new RedisScript(`
 local existing = redis.call('GET', KEYS[2])
 if existing then return {'existing', existing} end
 if redis.call('EXISTS', KEYS[1]) == 1 then return {'taken', ARGV[2]} end
@@ -88,23 +89,23 @@ redis.call('SET', KEYS[1], ARGV[1])
 redis.call('SET', KEYS[2], ARGV[2])
 redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
 return {'created', ARGV[2]}
-`;
+`);
 
 /** Extends a lock only while we still own it. KEYS: [1] lock. ARGV: [1] token, [2] ttl ms. */
-const EXTEND_LOCK = `
+const EXTEND_LOCK = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('PEXPIRE', KEYS[1], ARGV[2])
 end
 return 0
-`;
+`);
 
 /** Deletes a lock only while we still own it, never one that expired and went to someone else. */
-const RELEASE_LOCK = `
+const RELEASE_LOCK = new RedisScript(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then
   return redis.call('DEL', KEYS[1])
 end
 return 0
-`;
+`);
 
 const readReplySchema = z.array(z.tuple([z.string().nullable(), z.string().nullable()]));
 const createReplySchema = z.tuple([z.enum(['existing', 'taken', 'created']), z.string()]);
@@ -296,7 +297,7 @@ class RedisDocumentStore implements DocumentStore {
     const found = new Map<string, StoredDocument>();
     if (keys.length === 0) return found;
     const reply = readReplySchema.parse(
-      await this.client.eval(READ_DOCUMENTS, { keys: keys.map((key) => this.redisKey(key)) }),
+      await READ_DOCUMENTS.run(this.client, { keys: keys.map((key) => this.redisKey(key)) }),
     );
     keys.forEach((key, i) => {
       const [json, eTag] = reply[i] ?? [null, null];
@@ -323,7 +324,7 @@ class RedisDocumentStore implements DocumentStore {
       eTags.set(entry.key, eTag);
     }
     const conflict = integerReplySchema.parse(
-      await this.client.eval(WRITE_DOCUMENTS, { keys: entries.map((entry) => this.redisKey(entry.key)), arguments: args }),
+      await WRITE_DOCUMENTS.run(this.client, { keys: entries.map((entry) => this.redisKey(entry.key)), arguments: args }),
     );
     if (conflict !== 0) {
       const entry = entries[conflict - 1];
@@ -352,7 +353,7 @@ class RedisComplaintRepository implements ComplaintRepository {
   async create(complaint: Complaint): Promise<{ complaint: Complaint; created: boolean }> {
     const valid = complaintSchema.parse(complaint);
     const [outcome, code] = createReplySchema.parse(
-      await this.client.eval(CREATE_COMPLAINT, {
+      await CREATE_COMPLAINT.run(this.client, {
         keys: [
           this.complaintKey(valid.code),
           `${this.prefix}complaint-key:${valid.idempotencyKey}`,
@@ -475,8 +476,7 @@ export class RedisTurnLock implements TurnLock {
   private keepAlive(key: string, lockKey: string, token: string): () => void {
     let stopped = false;
     const timer = setInterval(() => {
-      this.client
-        .eval(EXTEND_LOCK, { keys: [lockKey], arguments: [token, String(this.ttlMs)] })
+      EXTEND_LOCK.run(this.client, { keys: [lockKey], arguments: [token, String(this.ttlMs)] })
         .then((reply) => {
           if (!stopped && integerReplySchema.parse(reply) !== 1) {
             this.onError(new Error(`TurnLock.withLock: lost the lock on ${key} (it expired before renewal)`));
@@ -498,7 +498,7 @@ export class RedisTurnLock implements TurnLock {
 
   private async releaseShared(key: string, lockKey: string, token: string): Promise<void> {
     try {
-      await this.client.eval(RELEASE_LOCK, { keys: [lockKey], arguments: [token] });
+      await RELEASE_LOCK.run(this.client, { keys: [lockKey], arguments: [token] });
     } catch (cause) {
       // The turn itself succeeded or failed on its own; the TTL frees the lock anyway.
       this.onError(new Error(`TurnLock.withLock: could not release the lock on ${key}`, { cause }));
