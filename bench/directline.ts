@@ -11,7 +11,9 @@
  * Run: npm run bench:directline [-- --conversations 200 --messages 10 --stores sqlite,redis]
  * Options: --pace-ms 111 (minimum gap between one conversation's POSTs, e.g. to stay under the
  * 10 messages/s limit) or --rate 300 (offer 300 turns/s in total instead of a closed loop),
- * --warmup 20 (unmeasured conversations first), --cpu-prof DIR (profile each server's measured
+ * --warmup 200 (unmeasured conversations first, each running the script once: V8 needs a few
+ * thousand turns before the hot paths are optimised; with 20 the first seconds of the measured
+ * phase ran 10x slower, see docs/performance.md), --cpu-prof DIR (profile each server's measured
  * phase), --reply-timeout-ms 10000, --deadline-s 300 (per measured phase), --redis URL (local only).
  */
 import { fork, type ChildProcess } from 'node:child_process';
@@ -34,7 +36,7 @@ const { values: args } = parseArgs({
     redis: { type: 'string', default: 'redis://127.0.0.1:6379' },
     'pace-ms': { type: 'string', default: '0' },
     rate: { type: 'string' },
-    warmup: { type: 'string', default: '20' },
+    warmup: { type: 'string', default: '200' },
     'reply-timeout-ms': { type: 'string', default: '10000' },
     'deadline-s': { type: 'string', default: '300' },
     'cpu-prof': { type: 'string' },
@@ -326,6 +328,18 @@ interface Row {
   loopDelayMax: number;
   /** The machine's 1-minute load average as the measured phase began (other work on the cores). */
   loadAverage: number;
+  /** p99 latency of each WINDOW_S-second window of the measured phase, in order. */
+  windows: number[];
+}
+
+/** Width of the windows of the latency-over-time table. */
+const WINDOW_S = 2;
+
+/** The p99 latency of each WINDOW_S-second window (by reply arrival), in order. */
+function windowP99s(timeline: Array<[number, number]>): number[] {
+  const windows: number[][] = [];
+  for (const [at, latency] of timeline) (windows[Math.floor(at / (WINDOW_S * 1000))] ??= []).push(latency);
+  return windows.filter((window) => window.length > 0).map((window) => percentile(window.sort((a, b) => a - b), 99));
 }
 
 /** Opens `count` conversations at once and runs `messages` turns in each; returns latencies and failures. */
@@ -335,6 +349,8 @@ async function drive(port: number, count: number, messages: number, tag: string,
     opened,
     run: async () => {
       const latencies: number[] = [];
+      /** [ms since the phase started when the reply arrived, latency ms], for the windows table. */
+      const timeline: Array<[number, number]> = [];
       const failures = new Map<string, number>();
       const started = performance.now();
       await Promise.all(
@@ -343,14 +359,16 @@ async function drive(port: number, count: number, messages: number, tag: string,
           if (paceMs > 0) await new Promise((resolve) => setTimeout(resolve, (index / opened.length) * paceMs));
           for (let m = 0; m < messages && !deadline.passed; m += 1) {
             const result = await conversation.turn(SCRIPT[m % SCRIPT.length] ?? '');
-            if (typeof result === 'number') latencies.push(result);
-            else failures.set(result, (failures.get(result) ?? 0) + 1);
+            if (typeof result === 'number') {
+              latencies.push(result);
+              timeline.push([performance.now() - started, result]);
+            } else failures.set(result, (failures.get(result) ?? 0) + 1);
           }
         }),
       );
       const seconds = (performance.now() - started) / 1000;
       for (const conversation of opened) conversation.close();
-      return { latencies, failures, seconds };
+      return { latencies, timeline, failures, seconds };
     },
   };
 }
@@ -371,7 +389,7 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
     const loadAverage = os.loadavg()[0] ?? 0;
     const clientCpuBefore = process.cpuUsage();
     const timer = setTimeout(() => (deadline.passed = true), options.deadlineS * 1000);
-    const { latencies, failures, seconds } = await load.run();
+    const { latencies, timeline, failures, seconds } = await load.run();
     clearTimeout(timer);
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const serverStats = await server.stats();
@@ -397,6 +415,7 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
       loopDelayP99: serverStats.loopDelayP99Ms,
       loopDelayMax: serverStats.loopDelayMaxMs,
       loadAverage,
+      windows: windowP99s(timeline),
     };
   } finally {
     await server.stop();
@@ -479,6 +498,17 @@ function report(rows: Row[]): void {
     const bot = rows.find((row) => row.store === store && row.bot === 'hearline');
     const echo = rows.find((row) => row.store === store && row.bot === 'echo');
     if (bot && echo && echo.perSecond > 0) console.log(`| ${store.padEnd(6)} | ${(bot.perSecond / echo.perSecond).toFixed(2).padStart(21)} |`);
+  }
+  console.log(`\nLatency over time: p99 of each ${WINDOW_S}-second window of the measured phase (one slow moment shows as one bad window).\n`);
+  console.log('| bot      | store  | windows | median window p99 ms | worst window p99 ms | worst window starts at s |');
+  console.log('|----------|--------|--------:|---------------------:|--------------------:|-------------------------:|');
+  for (const row of rows) {
+    const sorted = [...row.windows].sort((a, b) => a - b);
+    const worst = sorted[sorted.length - 1] ?? 0;
+    console.log(
+      `| ${row.bot.padEnd(8)} | ${row.store.padEnd(6)} | ${String(row.windows.length).padStart(7)} | ${(sorted[Math.floor(sorted.length / 2)] ?? 0).toFixed(1).padStart(20)} | ` +
+        `${worst.toFixed(1).padStart(19)} | ${String(row.windows.indexOf(worst) * WINDOW_S).padStart(24)} |`,
+    );
   }
   console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | load avg | failures |');
   console.log('|----------|--------|-------------:|-------------:|-------------------------------:|---------:|----------|');

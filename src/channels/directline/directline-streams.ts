@@ -33,6 +33,12 @@ export interface StreamHubDependencies {
 class ConversationStream {
   readonly socketId = randomBytes(8).toString('hex');
   private queue: Promise<void> = Promise.resolve();
+  /**
+   * Activities waiting to go out in one activity set, and the watermark of the last logged one.
+   * What becomes ready in one pass of the event loop (typically the echo, the typing indicator
+   * and the bot's replies of a turn) goes in one frame: one JSON string and one socket write.
+   */
+  private outbox: { activities: unknown[]; watermark?: number } | undefined;
 
   constructor(
     readonly conversationId: string,
@@ -57,12 +63,12 @@ class ConversationStream {
       const logged = watermark === this.watermark + 1 ? loggedActivity(this.conversationId, watermark, activity) : undefined;
       if (!logged) return this.sendAfterWatermark();
       this.watermark = watermark;
-      this.send({ activities: [logged], watermark: String(watermark) });
+      this.deliver([logged], watermark);
     });
   }
 
   typing(): void {
-    this.enqueue(async () => this.send({ activities: [botTyping(this.conversationId, this.deps.clock.now())] }));
+    this.enqueue(async () => this.deliver([botTyping(this.conversationId, this.deps.clock.now())]));
   }
 
   close(code: number, reason: string): void {
@@ -73,12 +79,31 @@ class ConversationStream {
     const read = await activitiesAfter(this.deps.log, this.conversationId, this.watermark, 500);
     if (read.activities.length === 0) return;
     this.watermark = read.watermark;
-    this.send({ activities: read.activities, watermark: String(this.watermark) });
-    if (read.activities.length === 500) this.flush();
+    this.deliver(read.activities, this.watermark);
+    if (read.activities.length === 500) {
+      // A long catch-up goes out in sets of 500.
+      this.sendOutbox();
+      this.flush();
+    }
   }
 
-  private send(payload: unknown): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(payload));
+  /** Adds activities to the set that goes out once this pass of the event loop is done. */
+  private deliver(activities: unknown[], watermark?: number): void {
+    if (!this.outbox) {
+      this.outbox = { activities: [] };
+      // Runs after the promise jobs queued now, so the rest of a turn done in this pass joins the set.
+      process.nextTick(() => this.sendOutbox());
+    }
+    this.outbox.activities.push(...activities);
+    if (watermark !== undefined) this.outbox.watermark = watermark;
+  }
+
+  private sendOutbox(): void {
+    const box = this.outbox;
+    this.outbox = undefined;
+    if (!box || box.activities.length === 0 || this.socket.readyState !== this.socket.OPEN) return;
+    const payload = box.watermark === undefined ? { activities: box.activities } : { activities: box.activities, watermark: String(box.watermark) };
+    this.socket.send(JSON.stringify(payload));
   }
 
   private enqueue(work: () => Promise<void>): void {
