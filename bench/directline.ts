@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { createClient } from 'redis';
 import WebSocket from 'ws';
@@ -326,6 +326,9 @@ interface Row {
   clientCpuPercent: number;
   loopDelayP99: number;
   loopDelayMax: number;
+  /** The load generator's own event-loop delay: its stalls count in every latency it measures. */
+  clientLoopDelayP99: number;
+  clientLoopDelayMax: number;
   /** The machine's 1-minute load average as the measured phase began (other work on the cores). */
   loadAverage: number;
   /** p99 latency of each WINDOW_S-second window of the measured phase, in order. */
@@ -388,10 +391,13 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
     if (options.cpuProf) server.startProfile();
     const loadAverage = os.loadavg()[0] ?? 0;
     const clientCpuBefore = process.cpuUsage();
+    const clientLoop = monitorEventLoopDelay({ resolution: 10 });
+    clientLoop.enable();
     const timer = setTimeout(() => (deadline.passed = true), options.deadlineS * 1000);
     const { latencies, timeline, failures, seconds } = await load.run();
     clearTimeout(timer);
     const clientCpu = process.cpuUsage(clientCpuBefore);
+    clientLoop.disable();
     const serverStats = await server.stats();
     if (options.cpuProf) {
       fs.mkdirSync(options.cpuProf, { recursive: true });
@@ -414,6 +420,8 @@ async function measure(bot: Row['bot'], store: Row['store'], env: Record<string,
       clientCpuPercent: ((clientCpu.user + clientCpu.system) / 1000 / (seconds * 1000)) * 100,
       loopDelayP99: serverStats.loopDelayP99Ms,
       loopDelayMax: serverStats.loopDelayMaxMs,
+      clientLoopDelayP99: clientLoop.percentile(99) / 1e6,
+      clientLoopDelayMax: clientLoop.max / 1e6,
       loadAverage,
       windows: windowP99s(timeline),
     };
@@ -510,13 +518,14 @@ function report(rows: Row[]): void {
         `${worst.toFixed(1).padStart(19)} | ${String(row.windows.indexOf(worst) * WINDOW_S).padStart(24)} |`,
     );
   }
-  console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | load avg | failures |');
-  console.log('|----------|--------|-------------:|-------------:|-------------------------------:|---------:|----------|');
+  console.log('\n| bot      | store  | server CPU % | client CPU % | server loop delay p99 / max ms | client loop delay p99 / max ms | load avg | failures |');
+  console.log('|----------|--------|-------------:|-------------:|-------------------------------:|-------------------------------:|---------:|----------|');
   for (const row of rows) {
     const failures = [...row.failures].map(([kind, n]) => `${kind}: ${n}`).join(', ') || '-';
     console.log(
       `| ${row.bot.padEnd(8)} | ${row.store.padEnd(6)} | ${row.serverCpuPercent.toFixed(0).padStart(12)} | ${row.clientCpuPercent.toFixed(0).padStart(12)} | ` +
-        `${`${row.loopDelayP99.toFixed(1)} / ${row.loopDelayMax.toFixed(1)}`.padStart(30)} | ${row.loadAverage.toFixed(2).padStart(8)} | ${failures} |`,
+        `${`${row.loopDelayP99.toFixed(1)} / ${row.loopDelayMax.toFixed(1)}`.padStart(30)} | ` +
+        `${`${row.clientLoopDelayP99.toFixed(1)} / ${row.clientLoopDelayMax.toFixed(1)}`.padStart(30)} | ${row.loadAverage.toFixed(2).padStart(8)} | ${failures} |`,
     );
   }
 }
