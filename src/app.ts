@@ -191,7 +191,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     logger,
     routers: [
       ...(botFrameworkEnabled ? [{ path: '/api', router: botFrameworkChannel({ gateway, credentials: config.botFramework, logger }) }] : []),
-      { path: '/api/chat', router: httpJsonChannel({ gateway, tokens }) },
+      { path: '/api/chat', router: httpJsonChannel({ gateway, tokens, log: store.conversations }) },
       { path: '/v3/directline', router: directLineRouter({ service: directLine, attachments: new AttachmentService(store.documents), publicUrl: config.publicUrl }) },
       { path: '/api/directline', router: pageTokenRouter({ service: directLine, limiter: new RateLimiterMemory({ points: 30, duration: 60 }) }) },
       { path: '/', router: auth.router },

@@ -15,7 +15,8 @@ import { AgentConsole } from './agent-console';
 import type { AgentEventFeed } from './agent-events';
 import { agentRouter } from './agent-router';
 import { AgentSocketHub, type SocketIdentity } from './agent-socket';
-import { CustomerChannelDirectory, DirectLineCustomerChannel } from './customer-channels';
+import { CustomerChannelDirectory, DirectLineCustomerChannel, HttpJsonCustomerChannel } from './customer-channels';
+import { HTTP_JSON_CHANNEL } from '../channels/http-json/http-json-channel';
 import { HandoffSweeper } from './handoff-sweeper';
 
 /** What the agent console is built from (the composition root has all of it). */
@@ -53,7 +54,10 @@ export interface AgentModule {
 }
 
 export function createAgentModule(deps: AgentModuleDependencies): AgentModule {
-  const channels = new CustomerChannelDirectory({ [DIRECTLINE_CHANNEL]: new DirectLineCustomerChannel({ log: deps.store.conversations, clock: deps.clock }) });
+  const channels = new CustomerChannelDirectory({
+    [DIRECTLINE_CHANNEL]: new DirectLineCustomerChannel({ log: deps.store.conversations, clock: deps.clock }),
+    [HTTP_JSON_CHANNEL]: new HttpJsonCustomerChannel({ log: deps.store.conversations, clock: deps.clock }),
+  });
   const agentConsole = new AgentConsole({
     desk: deps.desk,
     documents: deps.store.documents,

@@ -232,6 +232,48 @@ describe('agent API', () => {
     expect((await call('POST', `${pathOf(customer)}/return`, arthur, {})).status).toBe(409);
   });
 
+  it('relays to a JSON API customer through the pending messages the client reads', async () => {
+    const started = await fetch(`${server.base}/api/chat/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"locale":"zh-CN"}' });
+    expect(started.status).toBe(201);
+    const { conversationId, token } = (await started.json()) as { conversationId: string; token: string };
+    const auth = { authorization: `Bearer ${token}` };
+    const says = async (text: string) => {
+      const res = await fetch(`${server.base}/api/chat/conversations/${conversationId}/messages`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ text }) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { replies: Array<{ text: string }> }).replies;
+    };
+    const pending = async (after: number) => {
+      const res = await fetch(`${server.base}/api/chat/conversations/${conversationId}/messages?after=${after}`, { headers: auth });
+      expect(res.status).toBe(200);
+      return (await res.json()) as { messages: Array<{ id: number; from: string; agent?: string; text: string; at: string }>; next: number };
+    };
+    expect(await pending(0)).toEqual({ messages: [], next: 0 });
+    await says('转人工');
+    const path = `/agent/api/conversations/api/${conversationId}`;
+    expect((await call('GET', path, arthur)).json.record.state).toBe('queued');
+    expect((await call('POST', `${path}/claim`, arthur, {})).status).toBe(200);
+    // While the agent has it, the bot is silent: the message goes to the agent.
+    expect(await says('冰箱买了三天就坏了')).toEqual([]);
+    const reply = await call('POST', `${path}/reply`, arthur, { text: '非常抱歉，我马上为您安排换货。' });
+    expect(reply.json).toMatchObject({ delivered: true });
+    const first = await pending(0);
+    expect(first.messages.map(({ from, agent, text }) => ({ from, agent, text }))).toEqual([
+      { from: 'bot', agent: undefined, text: prompts.text('zh-CN', 'agent.customer.claimed', { agent: 'arthur' }) },
+      { from: 'agent', agent: 'arthur', text: '非常抱歉，我马上为您安排换货。' },
+    ]);
+    expect(first.next).toBe(2);
+    // Read from where it left off: only what is new.
+    expect((await call('POST', `${path}/return`, arthur, {})).json.record.state).toBe('bot');
+    expect((await pending(first.next)).messages.map((message) => message.text)).toEqual([prompts.text('zh-CN', 'agent.customer.backToBot')]);
+    // Its own token only, and a readable error for a bad position.
+    const other = (await (await fetch(`${server.base}/api/chat/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).json()) as { token: string };
+    expect((await fetch(`${server.base}/api/chat/conversations/${conversationId}/messages`, { headers: { authorization: `Bearer ${other.token}` } })).status).toBe(403);
+    expect((await fetch(`${server.base}/api/chat/conversations/${conversationId}/messages`)).status).toBe(401);
+    const bad = await fetch(`${server.base}/api/chat/conversations/${conversationId}/messages?after=-1`, { headers: auth });
+    expect(bad.status).toBe(400);
+    expect(await bad.text()).toContain('after');
+  });
+
   it('closes with an outcome, thanking the customer and asking whether they are satisfied', async () => {
     const customer = await queuedCustomer();
     await call('POST', `${pathOf(customer)}/claim`, arthur, {});

@@ -1,4 +1,5 @@
 import { DIRECTLINE_CHANNEL, botMessage, type DirectLineActivity } from '../channels/directline/directline-activities';
+import { pendingLogId, type PendingMessage } from '../channels/http-json/http-json-channel';
 import type { PromptCatalog } from '../i18n/prompt-catalog';
 import type { Logger } from '../logging/logger';
 import type { HandoffDesk } from '../services/handoff/handoff-desk';
@@ -19,8 +20,9 @@ export interface CustomerChannel {
 }
 
 /**
- * Delivery to the customer on their own channel. Channels without a way to push (the JSON API,
- * the test channel) have none here: for them the desk record's messages are the only copy.
+ * Delivery to the customer on their own channel. Channels without a way to reach the customer
+ * outside a turn (the terminal, the test channel) have none here: for them the desk record's
+ * messages are the only copy.
  */
 export interface CustomerChannels {
   /** True when it was pushed to the customer; false when their channel cannot push. */
@@ -62,6 +64,23 @@ export class DirectLineCustomerChannel implements CustomerChannel {
         ? agentMessage(record, message.agent, message.text, at)
         : botMessage(record.conversationId, record.userId, { type: 'message', text: message.text, speak: message.speak, choices: [], locale: record.locale, expectsInput: false }, at);
     await this.deps.log.append(record.conversationId, activity);
+  }
+}
+
+/**
+ * The JSON API: the message is kept in the conversation's pending messages, which the client
+ * reads with GET /api/chat/conversations/{id}/messages?after=N.
+ */
+export class HttpJsonCustomerChannel implements CustomerChannel {
+  constructor(private readonly deps: { log: ConversationLog; clock: Clock }) {}
+
+  async deliver(record: HandoffRecord, message: CustomerMessage): Promise<void> {
+    const at = this.deps.clock.now().toISOString();
+    const pending: PendingMessage = message.from === 'agent' ? { from: 'agent', agent: message.agent, text: message.text, at } : { from: 'bot', text: message.text, at };
+    const id = pendingLogId(record.conversationId);
+    // Created on first use: conversations started before this log existed have none yet.
+    await this.deps.log.create({ conversationId: id, userId: record.userId, createdAt: at });
+    await this.deps.log.append(id, pending);
   }
 }
 

@@ -1,22 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request } from 'express';
+import { z } from 'zod';
 import type { BotGateway, OutboundReply } from '../../core/activity';
 import { ApiError } from '../../errors/catalogue';
 import { parseOrReject } from '../../http/validate';
 import type { ConversationTokens } from '../../security/conversation-tokens';
-import { conversationIdSchema, postMessageSchema, startConversationSchema } from './schema';
+import type { ConversationLog } from '../../storage/store';
+import { conversationIdSchema, pendingQuerySchema, postMessageSchema, startConversationSchema } from './schema';
 
 /** Channel name carried on activities from this channel (part of state keys and locks). */
 export const HTTP_JSON_CHANNEL = 'api';
 
 const BODY_LIMIT = '64kb';
 
+/** Most messages one GET of the pending messages returns; the client asks again from `next`. */
+const PENDING_PAGE = 100;
+
+/**
+ * The conversation log id of a JSON API conversation's messages from outside a bot turn. The
+ * colon keeps it out of the Direct Line id space (Direct Line ids have none), so a Direct Line
+ * client can never read or write it.
+ */
+export function pendingLogId(conversationId: string): string {
+  return `${HTTP_JSON_CHANNEL}:${conversationId}`;
+}
+
+/** A message that reached a JSON API conversation outside a bot turn: from an agent, or from Hearline about the handoff. */
+export const pendingMessageSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('agent'), agent: z.string(), text: z.string(), at: z.string() }),
+  z.object({ from: z.literal('bot'), text: z.string(), at: z.string() }),
+]);
+export type PendingMessage = z.infer<typeof pendingMessageSchema>;
+
 /**
  * A minimal JSON chat channel for scripts, tests and simple integrations: start a
  * conversation (you get a token for it), then post messages and get the bot's replies in the
- * response. Every message call needs that conversation's token.
+ * response. What arrives outside a reply (an agent's messages after a handoff, Hearline's notes
+ * about it) is read with GET …/messages?after=N. Every call but the start needs the token.
  */
-export function httpJsonChannel(deps: { gateway: BotGateway; tokens: ConversationTokens }): Router {
+export function httpJsonChannel(deps: { gateway: BotGateway; tokens: ConversationTokens; log: ConversationLog }): Router {
   const router = Router();
   router.use(express.json({ limit: BODY_LIMIT, strict: true }));
   router.use((req, _res, next) => {
@@ -44,6 +66,18 @@ export function httpJsonChannel(deps: { gateway: BotGateway; tokens: Conversatio
       throw new ApiError('BOT_FAILED', undefined, { cause: error });
     }
     res.json({ replies: messagesOnly(replies) });
+  });
+
+  router.get('/conversations/:id/messages', async (req, res) => {
+    const conversationId = parseOrReject(conversationIdSchema, req.params.id);
+    authorise(deps.tokens, req, conversationId);
+    const { after } = parseOrReject(pendingQuerySchema, req.query);
+    const entries = await deps.log.read(pendingLogId(conversationId), after, PENDING_PAGE);
+    const messages = entries.flatMap((entry) => {
+      const parsed = pendingMessageSchema.safeParse(entry.activity);
+      return parsed.success ? [{ id: entry.watermark, ...parsed.data }] : [];
+    });
+    res.json({ messages, next: entries[entries.length - 1]?.watermark ?? after });
   });
 
   return router;

@@ -17,3 +17,10 @@ export const postMessageSchema = z
   .strict();
 
 export const conversationIdSchema = z.string().regex(/^hc_[A-Za-z0-9_-]{10,64}$/, 'not a conversation id');
+
+/** GET /api/chat/conversations/:id/messages?after= */
+export const pendingQuerySchema = z
+  .object({
+    after: z.coerce.number().int('a whole number').min(0, 'not negative').max(Number.MAX_SAFE_INTEGER).default(0),
+  })
+  .strict();
