@@ -115,4 +115,27 @@ describe('TurnState', () => {
 
     await expect(state.property('conversation', 'x').get(context)).rejects.toThrow('TurnState: the activity needs channelId, conversation.id and from.id');
   });
+
+  it('hands the store the JSON it made, and takes the stored text as the starting point when the store gives it', async () => {
+    const first = turn();
+    await state.property<{ step: number }>('conversation', 'intake').set(first, { step: 1 });
+    await state.save(first);
+    expect(store.writes[0]?.map((entry) => entry.json)).toEqual(['{"intake":{"step":1}}', '{}']);
+
+    // A store that gives back the stored text: an unchanged turn compares against it and writes nothing.
+    const withText = new (class extends CountingStore {
+      override async read(keys: readonly string[]) {
+        const found = await super.read(keys);
+        for (const [key, document] of found) found.set(key, { ...document, json: JSON.stringify(document.value) });
+        return found;
+      }
+    })();
+    withText.documents.set('webchat/conversations/c1/', { json: '{"intake":{"step":1}}', eTag: 'e0' });
+    withText.documents.set('webchat/users/u1/', { json: '{}', eTag: 'e0' });
+    const reader = new TurnState(withText);
+    const unchanged = turn();
+    expect(await reader.property<{ step: number }>('conversation', 'intake').get(unchanged)).toEqual({ step: 1 });
+    await reader.save(unchanged);
+    expect(withText.writes).toEqual([]);
+  });
 });

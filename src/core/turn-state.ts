@@ -52,9 +52,11 @@ export class TurnState {
     const keys = storageKeys(context);
     const found = await this.documents.read([keys.conversation, keys.user]);
     const slotOf = (key: string): Slot => {
-      const value = found.get(key)?.value;
+      const document = found.get(key);
+      const value = document?.value;
       if (value === undefined || value === null || typeof value !== 'object' || Array.isArray(value)) return { key, state: {}, stored: undefined };
-      return { key, state: value as Bag, stored: JSON.stringify(value) };
+      // The stored text when the store has it: the same as stringifying what was parsed from it.
+      return { key, state: value as Bag, stored: document?.json ?? JSON.stringify(value) };
     };
     const loaded: Loaded = { conversation: slotOf(keys.conversation), user: slotOf(keys.user) };
     context.turnState.set(this.slot, loaded);
@@ -71,7 +73,7 @@ export class TurnState {
       if (force || json !== slot.stored) changed.push({ slot, json });
     }
     if (changed.length === 0) return;
-    await this.documents.write(changed.map(({ slot }) => ({ key: slot.key, value: slot.state, expectedETag: undefined })));
+    await this.documents.write(changed.map(({ slot, json }) => ({ key: slot.key, value: slot.state, json, expectedETag: undefined })));
     for (const { slot, json } of changed) slot.stored = json;
   }
 }

@@ -308,7 +308,7 @@ class RedisDocumentStore implements DocumentStore {
       } catch (cause) {
         throw new Error(`DocumentStore.read: stored document ${key} is not valid JSON`, { cause });
       }
-      found.set(key, { value, eTag });
+      found.set(key, { value, eTag, json });
     });
     return found;
   }
@@ -320,7 +320,7 @@ class RedisDocumentStore implements DocumentStore {
     const args: string[] = [];
     for (const entry of entries) {
       const eTag = randomUUID();
-      args.push(entry.expectedETag ?? '*', serialise(entry.key, entry.value), eTag);
+      args.push(entry.expectedETag ?? '*', entry.json ?? serialise(entry.key, entry.value), eTag);
       eTags.set(entry.key, eTag);
     }
     const conflict = integerReplySchema.parse(

@@ -234,14 +234,14 @@ class SqliteDocumentStore implements DocumentStore {
       } catch (cause) {
         throw new Error(`DocumentStore.read: stored document ${key} is not valid JSON`, { cause });
       }
-      found.set(key, { value, eTag: row.etag });
+      found.set(key, { value, eTag: row.etag, json: row.value });
     }
     return found;
   }
 
   async write(entries: readonly DocumentWrite[]): Promise<Map<string, string>> {
     assertDistinctKeys('write', entries.map((entry) => entry.key));
-    const prepared = entries.map((entry) => ({ ...entry, json: serialise(entry.key, entry.value) }));
+    const prepared = entries.map((entry) => ({ ...entry, json: entry.json ?? serialise(entry.key, entry.value) }));
     return this.writeTransaction.immediate(prepared, this.clock.now().toISOString());
   }
 

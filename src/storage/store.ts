@@ -4,6 +4,8 @@ import type { Complaint } from '../domain/complaint';
 export interface StoredDocument {
   value: unknown;
   eTag: string;
+  /** The value's JSON text as stored, when the store keeps it as text (saves serialising it again). */
+  json?: string;
 }
 
 /** One write to a DocumentStore. */
@@ -11,6 +13,8 @@ export interface DocumentWrite {
   key: string;
   /** Any JSON-serialisable value. */
   value: unknown;
+  /** `JSON.stringify(value)`, when the caller has already made it; the store then writes it as it is. */
+  json?: string;
   /**
    * Optimistic concurrency: when set and not '*', the stored eTag must equal it (or, for
    * the value '', the key must not exist), otherwise the whole write fails with

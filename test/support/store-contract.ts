@@ -17,6 +17,11 @@ import { SeededRandom } from '../../src/util/random';
  * same key prefix): one test closes a store and opens another to check durability. Tests use
  * keys and codes of their own, so data left by earlier tests does not disturb them.
  */
+/** A document as a store reads it back: the value, its eTag and the JSON text it keeps. */
+function stored(value: unknown, eTag: string | undefined) {
+  return { value, eTag, json: JSON.stringify(value) };
+}
+
 export function describeStoreContract(name: string, open: () => Promise<Store>): void {
   // Seeded, so a failing run draws the same tracking codes when repeated.
   const random = new SeededRandom(20_240_601);
@@ -57,7 +62,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect(eTag).not.toBe('');
         expect(eTag).not.toBe('*');
         const found = await store.documents.read([key]);
-        expect(found.get(key)).toEqual({ value, eTag });
+        expect(found.get(key)).toEqual(stored(value, eTag));
       });
 
       it('gives a new eTag on every write', async () => {
@@ -89,7 +94,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
           ]),
         ).rejects.toEqual(expect.objectContaining({ name: 'EtagConflictError', key }));
         const found = await store.documents.read([key, other]);
-        expect(found.get(key)).toEqual({ value: 'first', eTag });
+        expect(found.get(key)).toEqual(stored('first', eTag));
         expect(found.has(other)).toBe(false);
       });
 
@@ -112,8 +117,8 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         await expect(attempt).rejects.toMatchObject({ key: a });
 
         const found = await store.documents.read([a, b]);
-        expect(found.get(a)).toEqual({ value: 'a2', eTag: currentA });
-        expect(found.get(b)).toEqual({ value: 'b1', eTag: first.get(b) });
+        expect(found.get(a)).toEqual(stored('a2', currentA));
+        expect(found.get(b)).toEqual(stored('b1', first.get(b)));
       });
 
       it('refuses an eTag condition on a key that does not exist', async () => {
@@ -130,7 +135,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         expect([...eTags.keys()].sort()).toEqual([...keys].sort());
         expect(new Set(eTags.values()).size).toBe(3);
         const found = await store.documents.read(keys);
-        keys.forEach((key, i) => expect(found.get(key)).toEqual({ value: { i }, eTag: eTags.get(key) }));
+        keys.forEach((key, i) => expect(found.get(key)).toEqual(stored({ i }, eTags.get(key))));
       });
 
       it('lets exactly one of several racing conditional writers win', async () => {
@@ -192,7 +197,7 @@ export function describeStoreContract(name: string, open: () => Promise<Store>):
         const eTag = (await store.documents.write([{ key, value: { kept: '是' } }])).get(key);
         await store.close();
         store = await open();
-        expect((await store.documents.read([key])).get(key)).toEqual({ value: { kept: '是' }, eTag });
+        expect((await store.documents.read([key])).get(key)).toEqual(stored({ kept: '是' }, eTag));
       });
     });
 
