@@ -152,6 +152,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
   // Stream URLs carry their own short-lived token, signed with a derived key so that neither
   // kind of token can stand in for the other.
   const streamTokens = new ConversationTokens(`${secrets.tokenSigningKey}:stream`, clock, 60);
+  const streams = new DirectLineStreamHub({ log: store.conversations, streamTokens, clock, logger });
   const directLine = new DirectLineService({
     gateway,
     log: store.conversations,
@@ -161,8 +162,8 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     clock,
     logger,
     messageLimiter: new RateLimiterMemory({ points: 10, duration: 1 }),
+    localStreams: streams,
   });
-  const streams = new DirectLineStreamHub({ log: store.conversations, streamTokens, clock, logger });
   const agentConsole = createAgentModule({
     auth,
     desk: handoffDesk,

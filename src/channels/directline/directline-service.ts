@@ -29,6 +29,12 @@ export interface DirectLineDependencies {
   logger: Logger;
   /** Per-conversation message rate. */
   messageLimiter: RateLimiterAbstract;
+  /**
+   * This instance's sockets: `typing` shows the typing indicator on the conversation's sockets
+   * held here and says whether there were any. When there are none, the indicator goes through
+   * the conversation log to whichever instance holds the socket.
+   */
+  localStreams?: { typing(conversationId: string): boolean };
 }
 
 /** A conversation as Direct Line answers it on start and reconnect. */
@@ -141,7 +147,7 @@ export class DirectLineService {
       at: this.deps.clock.now(),
     });
     const id = activityId(conversationId, await this.deps.log.append(conversationId, echo));
-    await this.deps.log.signal(conversationId, { type: 'typing' });
+    if (!this.deps.localStreams?.typing(conversationId)) await this.deps.log.signal(conversationId, { type: 'typing' });
     try {
       await this.runTurn(conversationId, userId, {
         type: 'message',

@@ -131,4 +131,12 @@ describe('DirectLineStreamHub', () => {
     expect(frames.flatMap((frame) => frame.texts)).toEqual(['one', 'two', 'three', 'four']);
     expect(frames.at(-1)?.watermark).toBe('4');
   });
+
+  it('shows the typing indicator on the sockets it holds, and says when it holds none', async () => {
+    expect(hub.typing('conversation-none-0123456789')).toBe(false);
+    const { id, frames } = await openStream();
+    expect(hub.typing(id)).toBe(true);
+    await until(() => frames.length >= 1);
+    expect(frames).toEqual([{ watermark: undefined, texts: [''] }]);
+  });
 });

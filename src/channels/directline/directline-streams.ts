@@ -146,6 +146,17 @@ export class DirectLineStreamHub {
     return count;
   }
 
+  /**
+   * Shows the bot's typing indicator on this instance's sockets of the conversation, without a
+   * round trip through the log; false when none is held here.
+   */
+  typing(conversationId: string): boolean {
+    const set = this.streams.get(conversationId);
+    if (!set || set.size === 0) return false;
+    for (const stream of set) stream.typing();
+    return true;
+  }
+
   /** Whether a socket of the conversation is open on this instance (the handoff sweeper asks). */
   holds(conversationId: string): boolean {
     return (this.streams.get(conversationId)?.size ?? 0) > 0;
