@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
+import { WebSocket } from 'ws';
 import { RecordingClient } from './support/directline-client';
 import { startServer, type ServerProcess } from './support/server-process';
 
@@ -29,6 +30,40 @@ describe('Direct Line across two instances on Redis', () => {
     await redis.connect();
     for await (const keys of redis.scanIterator({ MATCH: `${prefix}*`, COUNT: 500 })) if (keys.length > 0) await redis.del(keys);
     await redis.quit();
+  });
+
+  it('shows the typing indicator on the socket on A when the message is posted to B, which holds no socket', async () => {
+    const [a, b] = bases as [string, string];
+    const started = (await (await fetch(`${a}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })).json()) as {
+      conversationId: string;
+      token: string;
+      streamUrl: string;
+    };
+    const kinds: string[] = [];
+    const socket = new WebSocket(started.streamUrl);
+    socket.on('message', (data) => {
+      const text = String(data);
+      if (text) for (const activity of (JSON.parse(text) as { activities: Array<{ type: string; from: { role: string } }> }).activities) kinds.push(`${activity.from.role}:${activity.type}`);
+    });
+    try {
+      await new Promise((resolve, reject) => {
+        socket.once('open', resolve);
+        socket.once('error', reject);
+      });
+      const posted = await fetch(`${b}/v3/directline/conversations/${started.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${started.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: 'I want to complain', from: { id: 'u1' } }),
+      });
+      expect(posted.status).toBe(200);
+      const deadline = Date.now() + 5000;
+      while (kinds.filter((kind) => kind === 'bot:message').length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      // The greeting, the echo, the typing indicator (through Redis: B holds no socket), then the replies.
+      expect(kinds.slice(0, 3)).toEqual(['bot:message', 'user:message', 'bot:typing']);
+      expect(kinds.slice(3)).toEqual(['bot:message', 'bot:message']);
+    } finally {
+      socket.close();
+    }
   });
 
   it('delivers a reply to the socket on A when the message is posted to B, and resumes on B', async () => {
