@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { BoundedMap } from '../util/bounded-map';
 import type { Clock } from '../util/clock';
 
 const claimsSchema = z.object({
@@ -34,7 +35,7 @@ export class ConversationTokens {
    * presents the same token on every post, and the HMAC is most of a check. Expiry and
    * conversation are still checked on every use.
    */
-  private readonly checked = new Map<string, ConversationClaims>();
+  private readonly checked = new BoundedMap<string, ConversationClaims>(CHECKED_TOKENS);
 
   constructor(
     private readonly key: string,
@@ -63,10 +64,7 @@ export class ConversationTokens {
       this.checked.delete(token);
       return { ok: false, reason: 'expired' };
     }
-    if (!known) {
-      this.checked.set(token, claims);
-      if (this.checked.size > CHECKED_TOKENS) this.checked.delete(this.checked.keys().next().value ?? token);
-    }
+    if (!known) this.checked.set(token, claims);
     if (conversationId !== undefined && claims.cid !== conversationId) return { ok: false, reason: 'other-conversation' };
     return { ok: true, claims };
   }

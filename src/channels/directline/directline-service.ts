@@ -9,6 +9,7 @@ import { normaliseLocale } from '../../i18n/locale';
 import type { Logger } from '../../logging/logger';
 import type { ConversationClaims, ConversationTokens } from '../../security/conversation-tokens';
 import type { ConversationLog, ConversationRecord } from '../../storage/store';
+import { BoundedMap } from '../../util/bounded-map';
 import type { Clock } from '../../util/clock';
 import { DIRECTLINE_CHANNEL, activitiesAfter, activityId, botMessage, userEcho, type LoggedActivity } from './directline-activities';
 import type { PostedActivity } from './schema';
@@ -60,7 +61,7 @@ const newUserId = () => `dl_${randomBytes(9).toString('base64url')}`;
 export class DirectLineService {
   private readonly secret: Buffer;
   /** Records already read, oldest first: every post would otherwise read the record again. */
-  private readonly known = new Map<string, ConversationRecord>();
+  private readonly known = new BoundedMap<string, ConversationRecord>(KNOWN_CONVERSATIONS);
 
   constructor(private readonly deps: DirectLineDependencies) {
     this.secret = Buffer.from(deps.secret);
@@ -190,12 +191,6 @@ export class DirectLineService {
     const record = await this.deps.log.get(conversationId);
     if (!record) throw new ApiError('NOT_FOUND');
     this.known.set(conversationId, record);
-    if (this.known.size > KNOWN_CONVERSATIONS) {
-      for (const oldest of this.known.keys()) {
-        this.known.delete(oldest);
-        break;
-      }
-    }
     return record;
   }
 
