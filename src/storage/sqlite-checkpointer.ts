@@ -17,7 +17,7 @@ function checkpoint() {
   if (stopped) return;
   try {
     const [row] = db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ type: 'checkpointed', frames: row.checkpointed, log: row.log });
+    parentPort.postMessage({ type: 'checkpointed', frames: row.checkpointed });
   } catch (error) {
     parentPort.postMessage({ type: 'failed', message: String(error && error.message || error) });
   }
@@ -36,7 +36,7 @@ parentPort.postMessage({ type: 'ready' });
 
 const workerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ready') }),
-  z.object({ type: z.literal('checkpointed'), frames: z.number(), log: z.number() }),
+  z.object({ type: z.literal('checkpointed'), frames: z.number() }),
   z.object({ type: z.literal('failed'), message: z.string() }),
   z.object({ type: z.literal('stopped') }),
 ]);
@@ -86,7 +86,10 @@ export class SqliteCheckpointer {
     });
   }
 
-  /** WAL frames the worker has copied into the database file so far (for tests and metrics). */
+  /**
+   * WAL frames that are in the database file, as the latest checkpoint reported (SQLite counts
+   * them for the WAL as it is, from its last restart; for tests and metrics).
+   */
   get checkpointedFrames(): number {
     return this.framesCheckpointed;
   }
@@ -119,7 +122,7 @@ export class SqliteCheckpointer {
   private onMessage(raw: unknown): void {
     const message = workerMessageSchema.safeParse(raw);
     if (!message.success) return;
-    if (message.data.type === 'checkpointed') this.framesCheckpointed += Math.max(0, message.data.frames);
+    if (message.data.type === 'checkpointed') this.framesCheckpointed = Math.max(0, message.data.frames);
     else if (message.data.type === 'failed') this.onError(new Error(`SqliteCheckpointer: checkpoint failed: ${message.data.message}`));
     else if (message.data.type === 'stopped') void this.worker.terminate();
   }

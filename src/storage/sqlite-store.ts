@@ -127,7 +127,7 @@ export class SqliteStore implements Store {
     if ((options.checkpoints ?? 'worker') === 'worker') this.checkpointer = new SqliteCheckpointer(this.db, { onError: options.onError });
   }
 
-  /** WAL frames the checkpoint worker has copied so far; undefined with inline checkpoints. */
+  /** WAL frames in the database file as the worker's latest checkpoint reported; undefined with inline checkpoints. */
   get checkpointedFrames(): number | undefined {
     return this.checkpointer?.checkpointedFrames;
   }
