@@ -1,5 +1,6 @@
 import { DIRECTLINE_CHANNEL, botMessage, type DirectLineActivity } from '../channels/directline/directline-activities';
-import { pendingLogId, type PendingMessage } from '../channels/http-json/http-json-channel';
+import { pendingLogId } from '../channels/http-json/http-json-channel';
+import type { PendingMessage } from '../channels/http-json/schema';
 import type { PromptCatalog } from '../i18n/prompt-catalog';
 import type { Logger } from '../logging/logger';
 import type { HandoffDesk } from '../services/handoff/handoff-desk';

@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request } from 'express';
-import { z } from 'zod';
 import type { BotGateway, OutboundReply } from '../../core/activity';
 import { ApiError } from '../../errors/catalogue';
 import { parseOrReject } from '../../http/validate';
 import type { ConversationTokens } from '../../security/conversation-tokens';
 import type { ConversationLog } from '../../storage/store';
-import { conversationIdSchema, pendingQuerySchema, postMessageSchema, startConversationSchema } from './schema';
+import { conversationIdSchema, pendingMessageSchema, pendingQuerySchema, postMessageSchema, startConversationSchema } from './schema';
 
 /** Channel name carried on activities from this channel (part of state keys and locks). */
 export const HTTP_JSON_CHANNEL = 'api';
@@ -24,13 +23,6 @@ const PENDING_PAGE = 100;
 export function pendingLogId(conversationId: string): string {
   return `${HTTP_JSON_CHANNEL}:${conversationId}`;
 }
-
-/** A message that reached a JSON API conversation outside a bot turn: from an agent, or from Hearline about the handoff. */
-export const pendingMessageSchema = z.discriminatedUnion('from', [
-  z.object({ from: z.literal('agent'), agent: z.string(), text: z.string(), at: z.string() }),
-  z.object({ from: z.literal('bot'), text: z.string(), at: z.string() }),
-]);
-export type PendingMessage = z.infer<typeof pendingMessageSchema>;
 
 /**
  * A minimal JSON chat channel for scripts, tests and simple integrations: start a

@@ -24,3 +24,10 @@ export const pendingQuerySchema = z
     after: z.coerce.number().int('a whole number').min(0, 'not negative').max(Number.MAX_SAFE_INTEGER).default(0),
   })
   .strict();
+
+/** A message that reached a JSON API conversation outside a bot turn: from an agent, or from Hearline about the handoff. */
+export const pendingMessageSchema = z.discriminatedUnion('from', [
+  z.object({ from: z.literal('agent'), agent: z.string(), text: z.string(), at: z.string() }),
+  z.object({ from: z.literal('bot'), text: z.string(), at: z.string() }),
+]);
+export type PendingMessage = z.infer<typeof pendingMessageSchema>;
