@@ -9,6 +9,7 @@ import { systemClock } from '../src/util/clock';
 import { findProjectRoot } from '../src/util/project-root';
 import { RecordingClient } from './support/directline-client';
 import { startServer, type ServerProcess } from './support/server-process';
+import { signIn, staffHeaders } from './support/staff-session';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const SECRET = 'shared-directline-secret-agent-0123456789';
@@ -53,11 +54,8 @@ describe('agent console across two instances on Redis', () => {
 
   it('queues on A, claims and replies on B, and relays both ways between the two sockets', async () => {
     // The agent signs in on B, goes online and opens the console's live socket there.
-    const login = await fetch(`${b.url}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'arthur', password: PASSWORD }) });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const session = await signIn(b.url, 'arthur', PASSWORD);
+    const headers = { ...staffHeaders(session), 'content-type': 'application/json' };
     const agentApi = async (method: string, apiPath: string, body?: unknown) => {
       const res = await fetch(`${b.url}/agent/api${apiPath}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
       return { status: res.status, json: (await res.json()) as Record<string, any> };
@@ -65,7 +63,7 @@ describe('agent console across two instances on Redis', () => {
     expect((await agentApi('POST', '/presence', { locales: ['zh-CN'], skills: ['general'] })).status).toBe(200);
 
     const events: Array<Record<string, any>> = [];
-    const agentSocket = new WebSocket(`${b.url.replace('http', 'ws')}/agent/ws`, { headers: { origin: b.url, cookie } });
+    const agentSocket = new WebSocket(`${b.url.replace('http', 'ws')}/agent/ws`, { headers: { origin: b.url, cookie: session.cookie } });
     sockets.push(agentSocket);
     agentSocket.on('message', (data) => events.push(JSON.parse(data.toString()) as Record<string, any>));
     const consoleReceived = async (predicate: (event: Record<string, any>) => boolean) => {

@@ -4,6 +4,7 @@ import { UserStore } from '../src/auth/user-store';
 import { openRedisStore } from '../src/storage/redis-store';
 import { systemClock } from '../src/util/clock';
 import { say, startChat, startServer, type ServerProcess } from './support/server-process';
+import { signIn, staffHeaders } from './support/staff-session';
 
 const REDIS_URL = 'redis://127.0.0.1:6379';
 const PASSWORD = 'editor password 1';
@@ -42,11 +43,8 @@ describe('publishing across instances on one Redis', () => {
   });
 
   it('publishes on one instance and the other answers with the new text within seconds', async () => {
-    const login = await fetch(`${a.url}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'edith', password: PASSWORD }) });
-    expect(login.status).toBe(200);
-    const cookie = login.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const session = await signIn(a.url, 'edith', PASSWORD);
+    const headers = { ...staffHeaders(session), 'content-type': 'application/json' };
 
     // The session made on A is known to B.
     const onB = await fetch(`${b.url}/editor/api/articles/en-US/opening-hours`, { headers });
@@ -82,10 +80,8 @@ describe('publishing across instances on one Redis', () => {
   });
 
   it('refuses on B a save from the version A already replaced (409)', async () => {
-    const login = await fetch(`${b.url}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'edith', password: PASSWORD }) });
-    const cookie = login.headers.getSetCookie()[0]?.split(';')[0] ?? '';
-    const { csrfToken } = (await login.json()) as { csrfToken: string };
-    const headers = { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' };
+    const session = await signIn(b.url, 'edith', PASSWORD);
+    const headers = { ...staffHeaders(session), 'content-type': 'application/json' };
     const article = (await (await fetch(`${b.url}/editor/api/articles/en-US/opening-hours`, { headers })).json()) as { version: number; draft: Record<string, unknown> };
     const res = await fetch(`${b.url}/editor/api/articles/en-US/opening-hours`, {
       method: 'PUT',

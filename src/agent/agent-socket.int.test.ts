@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'redis';
 import { WebSocket } from 'ws';
 import { startInProcess, type InProcessServer } from '../../test/support/in-process-server';
-import { SESSION_COOKIE } from '../auth/auth';
+import { signIn as signInAt, staffHeaders, type StaffSession } from '../../test/support/staff-session';
 
 /**
  * An agent's console sockets and their presence at the desk, against whole Hearlines: closing the
@@ -12,22 +12,14 @@ import { SESSION_COOKIE } from '../auth/auth';
 const PASSWORD = 'agent password 12';
 const REDIS_URL = 'redis://127.0.0.1:6379';
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
+type Signed = StaffSession;
 
-async function signIn(server: InProcessServer, name: string): Promise<Signed> {
-  const res = await fetch(`${server.base}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-  expect(res.status).toBe(200);
-  const cookie = res.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0] ?? '';
-  return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-}
+const signIn = (server: InProcessServer, name: string) => signInAt(server.base, name, PASSWORD);
 
 async function agentApi(server: InProcessServer, who: Signed, method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, any> }> {
   const res = await fetch(`${server.base}/agent/api${path}`, {
     method,
-    headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...staffHeaders(who), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return { status: res.status, json: res.status === 204 ? {} : ((await res.json()) as Record<string, any>) };

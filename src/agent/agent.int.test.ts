@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { startInProcess, type InProcessServer } from '../../test/support/in-process-server';
-import { SESSION_COOKIE } from '../auth/auth';
+import { customerActivities, customerSays as postAsCustomer, startCustomer, type DirectLineCustomer } from '../../test/support/directline-customer';
+import { signIn as signInAt, staffHeaders, type StaffSession } from '../../test/support/staff-session';
 import { PromptCatalog } from '../i18n/prompt-catalog';
 import { findProjectRoot } from '../util/project-root';
 
@@ -14,16 +15,8 @@ const PASSWORD = 'agent password 12';
 const SECRET = 'agent-test-directline-secret-0123456789';
 const prompts = PromptCatalog.load(`${findProjectRoot()}/prompts`);
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
-
-interface Customer {
-  conversationId: string;
-  userId: string;
-  token: string;
-}
+type Signed = StaffSession;
+type Customer = DirectLineCustomer;
 
 describe('agent API', () => {
   let server: InProcessServer;
@@ -36,7 +29,7 @@ describe('agent API', () => {
     const res = await fetch(`${server.base}${path}`, {
       method,
       headers: {
-        ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}),
+        ...(who ? staffHeaders(who) : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
@@ -47,38 +40,12 @@ describe('agent API', () => {
     return { status: res.status, headers: res.headers, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : {}, text };
   };
 
-  const signIn = async (name: string): Promise<Signed> => {
-    const res = await fetch(`${server.base}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-  };
+  const signIn = (name: string) => signInAt(server.base, name, PASSWORD);
 
-  /** A Web Chat customer over Direct Line's REST API, as the official client would start one. */
-  const newCustomer = async (): Promise<Customer> => {
-    const generated = await fetch(`${server.base}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } });
-    const { conversationId, userId, token } = (await generated.json()) as Customer;
-    const started = await fetch(`${server.base}/v3/directline/conversations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ locale: 'zh-CN' }),
-    });
-    expect(started.status).toBe(201);
-    return { conversationId, userId, token };
-  };
-  const customerSays = async (customer: Customer, text: string) => {
-    const res = await fetch(`${server.base}/v3/directline/conversations/${customer.conversationId}/activities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${customer.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text, from: { id: customer.userId }, locale: 'zh-CN' }),
-    });
-    expect(res.status).toBe(200);
-  };
+  const newCustomer = () => startCustomer(server.base, SECRET, 'zh-CN');
+  const customerSays = (customer: Customer, text: string) => postAsCustomer(server.base, customer, text, 'zh-CN');
   /** Everything in the customer's conversation log, oldest first. */
-  const customerLog = async (customer: Customer) => {
-    const res = await fetch(`${server.base}/v3/directline/conversations/${customer.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${customer.token}` } });
-    return ((await res.json()) as { activities: Array<{ from: { id: string; name?: string; role: string }; text?: string; textFormat?: string }> }).activities;
-  };
+  const customerLog = (customer: Customer) => customerActivities(server.base, customer);
   const goOnline = (who: Signed) => call('POST', '/agent/api/presence', who, { locales: ['zh-CN', 'en-US'], skills: ['general'] });
   const pathOf = (customer: Customer) => `/agent/api/conversations/directline/${customer.conversationId}`;
   const queuedCustomer = async () => {

@@ -1,6 +1,7 @@
 import { WebSocket } from 'ws';
 import { startInProcess, type InProcessServer } from '../../test/support/in-process-server';
-import { SESSION_COOKIE } from '../auth/auth';
+import { customerActivities, customerSays as postAsCustomer, startCustomer, type DirectLineCustomer } from '../../test/support/directline-customer';
+import { signIn as signInAt, staffHeaders, type StaffSession } from '../../test/support/staff-session';
 import { PromptCatalog } from '../i18n/prompt-catalog';
 import { ManualClock } from '../util/clock';
 import { findProjectRoot } from '../util/project-root';
@@ -16,18 +17,8 @@ const PASSWORD = 'agent password 12';
 const SECRET = 'sweeper-test-directline-secret-0123456789';
 const prompts = PromptCatalog.load(`${findProjectRoot()}/prompts`);
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
-
-interface Customer {
-  conversationId: string;
-  userId: string;
-  token: string;
-  streamUrl: string;
-  key: string;
-}
+type Signed = StaffSession;
+type Customer = DirectLineCustomer & { key: string };
 
 describe('handoff sweeper on a whole Hearline', () => {
   const clock = new ManualClock(new Date());
@@ -36,16 +27,11 @@ describe('handoff sweeper on a whole Hearline', () => {
   let beth: Signed;
   const sockets: WebSocket[] = [];
 
-  const signIn = async (name: string): Promise<Signed> => {
-    const res = await fetch(`${server.base}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-  };
+  const signIn = (name: string) => signInAt(server.base, name, PASSWORD);
   const call = async (who: Signed, method: string, path: string, body?: unknown) => {
     const res = await fetch(`${server.base}/agent/api${path}`, {
       method,
-      headers: { cookie: who.cookie, 'x-csrf-token': who.csrf, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: { ...staffHeaders(who), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     return { status: res.status, json: (await res.json()) as Record<string, any> };
@@ -64,16 +50,10 @@ describe('handoff sweeper on a whole Hearline', () => {
 
   /** A Web Chat customer who asks for a person (over REST); `window` opens their chat's socket too. */
   const customerAsking = async (locale: 'zh-CN' | 'en-US', text: string, window: boolean): Promise<Customer> => {
-    const generated = (await (await fetch(`${server.base}/v3/directline/tokens/generate`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })).json()) as Customer;
-    const started = await fetch(`${server.base}/v3/directline/conversations`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${generated.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ locale }),
-    });
-    const { streamUrl } = (await started.json()) as { streamUrl: string };
-    const customer = { ...generated, streamUrl, key: `directline/${generated.conversationId}` };
+    const started = await startCustomer(server.base, SECRET, locale);
+    const customer = { ...started, key: `directline/${started.conversationId}` };
     if (window) {
-      const ws = new WebSocket(streamUrl);
+      const ws = new WebSocket(customer.streamUrl);
       sockets.push(ws);
       // The stream sends the log so far as soon as it is open: then the server holds it.
       await new Promise<void>((resolve, reject) => {
@@ -85,18 +65,8 @@ describe('handoff sweeper on a whole Hearline', () => {
     expect(await server.app.handoffDesk.stateOf(customer.key)).toBe('queued');
     return customer;
   };
-  const customerSays = async (customer: Customer, locale: string, text: string) => {
-    const res = await fetch(`${server.base}/v3/directline/conversations/${customer.conversationId}/activities`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${customer.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'message', text, from: { id: customer.userId }, locale }),
-    });
-    expect(res.status).toBe(200);
-  };
-  const customerLog = async (customer: Customer) => {
-    const res = await fetch(`${server.base}/v3/directline/conversations/${customer.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${customer.token}` } });
-    return ((await res.json()) as { activities: Array<{ text?: string }> }).activities.map((activity) => activity.text);
-  };
+  const customerSays = (customer: Customer, locale: string, text: string) => postAsCustomer(server.base, customer, text, locale);
+  const customerLog = async (customer: Customer) => (await customerActivities(server.base, customer)).map((activity) => activity.text);
   const sweep = () => server.app.agentConsole.sweeper.sweep();
   const online = async () => (await server.app.handoffDesk.onlineAgents()).map((agent) => agent.name);
 

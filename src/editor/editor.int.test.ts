@@ -1,6 +1,6 @@
 import { startInProcess, type InProcessServer } from '../../test/support/in-process-server';
 import { say, startChat } from '../../test/support/server-process';
-import { SESSION_COOKIE } from '../auth/auth';
+import { signIn as signInAt, staffHeaders, type StaffSession } from '../../test/support/staff-session';
 import { StoreKnowledgeGaps } from '../services/knowledge/knowledge-gaps';
 
 /**
@@ -10,10 +10,7 @@ import { StoreKnowledgeGaps } from '../services/knowledge/knowledge-gaps';
  */
 const PASSWORD = 'editor password 1';
 
-interface Signed {
-  cookie: string;
-  csrf: string;
-}
+type Signed = StaffSession;
 
 describe('editor API', () => {
   let server: InProcessServer;
@@ -25,7 +22,7 @@ describe('editor API', () => {
     const res = await fetch(`${server.base}${path}`, {
       method,
       headers: {
-        ...(who ? { cookie: who.cookie, 'x-csrf-token': who.csrf } : {}),
+        ...(who ? staffHeaders(who) : {}),
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         ...headers,
       },
@@ -36,12 +33,7 @@ describe('editor API', () => {
     return { status: res.status, headers: res.headers, json: text.startsWith('{') ? (JSON.parse(text) as Record<string, any>) : {}, text };
   };
 
-  const signIn = async (name: string): Promise<Signed> => {
-    const res = await fetch(`${server.base}/auth/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, password: PASSWORD }) });
-    expect(res.status).toBe(200);
-    const cookie = res.headers.getSetCookie().find((header) => header.startsWith(`${SESSION_COOKIE}=`))?.split(';')[0] ?? '';
-    return { cookie, csrf: ((await res.json()) as { csrfToken: string }).csrfToken };
-  };
+  const signIn = (name: string) => signInAt(server.base, name, PASSWORD);
 
   beforeAll(async () => {
     server = await startInProcess();
