@@ -48,6 +48,7 @@ const PARAPHRASES: Record<Locale, Array<[question: string, articleId: string]>> 
     ['Can you send me an invoice for my company?', 'invoice'],
     ['Tracking says nothing for a week', 'order-tracking'],
     ['my parcel has not arrived', 'late-delivery'],
+    ['the discount code is not working at checkout', 'coupon-problems'],
   ],
 };
 
@@ -106,6 +107,13 @@ const CONTENT_POOR: Record<Locale, string[]> = {
     '请帮我看看',
     '什么时候',
     '是的',
+    // Only that something is wrong; some articles' examples use these words ("税号不对", "优惠券用不了").
+    '不对',
+    '还是不对',
+    '用不了',
+    '有毛病',
+    '失败了',
+    '坏了',
   ],
   'en-US': [
     'something',
@@ -125,6 +133,10 @@ const CONTENT_POOR: Record<Locale, string[]> = {
     'why',
     'when',
     'I have a question',
+    "it doesn't work",
+    'wrong',
+    "it's wrong",
+    'still broken',
   ],
 };
 
@@ -140,6 +152,7 @@ const ONE_WORD: Record<Locale, Array<[question: string, articleId: string]>> = {
     ['保修', 'warranty-repair'],
     ['积分', 'membership-points'],
     ['换货', 'exchange-policy'],
+    ['下单的时候优惠券用不了', 'coupon-problems'],
   ],
   'en-US': [
     ['coupon', 'coupon-problems'],

@@ -47,6 +47,26 @@ describe('buildKnowledgeEngine on a small hand-made base', () => {
     expect(engine.decide(question, locale).kind).toBe('none');
   });
 
+  it.each([
+    ['zh-CN', '怎么开发票', '不对', 'fapiao'],
+    ['zh-CN', '钱怎么还没退回来', '还是不行', 'tuikuan'],
+    ['en-US', 'I forgot my password', "it doesn't work", 'password'],
+  ] as const)('%s: says "none" to a message that only says something is wrong, even when one article matches it best', (locale, anchor, question, best) => {
+    const engine = buildKnowledgeEngine([
+      ...SMALL_BASE,
+      // Examples that use those words, so that the match itself points at one article.
+      article('fapiao2', 'zh-CN', ['发票抬头不对', '税号不对怎么办', '发票金额不对']),
+      article('tuikuan2', 'zh-CN', ['退款还是不行', '退款申请一直不行', '为什么退款不行']),
+      article('password2', 'en-US', ["login doesn't work", "my password doesn't work", "the reset link doesn't work"]),
+    ]);
+    const decision = engine.decide(question, locale);
+
+    expect(decision.kind).toBe('none');
+    // The ranking is still there for the editor's "try a question" panel.
+    expect(decision.ranked.length).toBeGreaterThan(0);
+    expect(outcome(engine.decide(anchor, locale))).toBe(best);
+  });
+
   it('matches only the articles of the question locale', () => {
     expect(engine.decide('快递怎么还没到', 'en-US').kind).toBe('none');
     expect(engine.decide('where is my parcel', 'zh-CN').kind).toBe('none');

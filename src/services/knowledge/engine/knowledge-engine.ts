@@ -5,7 +5,7 @@ import { chooseDecision, roundConfidence } from './decision';
 import { countTerms } from './features';
 import type { LocaleModel } from './locale-model';
 import { DEFAULT_KNOWLEDGE_ENGINE_OPTIONS, type KnowledgeEngineOptions, knowledgeEngineOptionsSchema } from './options';
-import { analyzeText } from './tokenizer';
+import { type AnalyzedText, analyzeText, isStopWord, isVagueWord } from './tokenizer';
 import { type ArticleTexts, trainMatcher } from './training';
 
 /** How many candidates a decision carries for review and for clarify prompts. */
@@ -48,8 +48,11 @@ class CalibratedKnowledgeEngine implements KnowledgeEngine, KnowledgeService {
   }
 
   decide(question: string, locale: Locale): KnowledgeDecision {
-    const confident = this.confident(question, locale, RANKED_LIMIT);
+    const analyzed = analyzeText(question);
+    const confident = this.confident(analyzed, locale, RANKED_LIMIT);
     const ranked = confident.map(toScoredArticle);
+    // "不对", "用不了", "it doesn't work": whatever matched, the message does not say what is wrong.
+    if (onlySaysSomethingIsWrong(analyzed)) return { kind: 'none', ranked };
     const [first, second] = confident;
     const kind = chooseDecision(first?.confidence, second?.confidence, this.options);
     if (kind === 'answer' && first !== undefined) return { kind, article: first.article, confidence: first.confidence, ranked };
@@ -60,7 +63,7 @@ class CalibratedKnowledgeEngine implements KnowledgeEngine, KnowledgeService {
   }
 
   rank(question: string, locale: Locale, limit: number): ScoredArticle[] {
-    return this.confident(question, locale, limit).map(toScoredArticle);
+    return this.confident(analyzeText(question), locale, limit).map(toScoredArticle);
   }
 
   getArticle(id: string, locale: Locale): KnowledgeArticle | undefined {
@@ -71,10 +74,10 @@ class CalibratedKnowledgeEngine implements KnowledgeEngine, KnowledgeService {
    * The best articles with confidences: the top one's is calibrated; the others' are scaled by
    * their softmax ratio to it, so the list stays ordered and sums to at most about 1.
    */
-  private confident(question: string, locale: Locale, limit: number): Confident[] {
+  private confident(question: AnalyzedText, locale: Locale, limit: number): Confident[] {
     const matcher = this.matchers.get(locale);
     if (matcher === undefined || limit <= 0) return [];
-    const ranking = matcher.model.rank(countTerms(analyzeText(question)));
+    const ranking = matcher.model.rank(countTerms(question));
     const top = ranking.candidates[0];
     if (top === undefined) return [];
     const confidence = calibratedConfidence(matcher.calibrator, calibrationFeatures(ranking));
@@ -116,4 +119,15 @@ export function buildKnowledgeEngine(
   // Unset overrides (e.g. a threshold missing from the environment) keep their default.
   const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return new CalibratedKnowledgeEngine(articles, knowledgeEngineOptionsSchema.parse({ ...DEFAULT_KNOWLEDGE_ENGINE_OPTIONS, ...given }));
+}
+
+/**
+ * Whether a message is made only of function words and words that say something is wrong without
+ * saying what ({@link isVagueWord}), with at least one of the latter: "不对", "还是不行", "用不了",
+ * "it doesn't work", "wrong". The calibration learns that short generic messages are often wrong
+ * answers, but a few example questions of one article using such a word ("优惠券用不了") can
+ * still make the match look confident; the dialog then offers a complaint or a person instead.
+ */
+function onlySaysSomethingIsWrong(text: AnalyzedText): boolean {
+  return text.words.some(isVagueWord) && text.words.every((word) => isVagueWord(word) || isStopWord(word));
 }

@@ -96,6 +96,23 @@ const STOP_WORDS = new Set([
   ...'的 了 吗 呢 啊 吧 呀 哦 嘛 么 我 你 您 他 她 它 们 是 个 这 那 我们 你们 他们 一个 这个 那个 请问 一下'.split(' '),
 ]);
 
+/**
+ * Words that say something is wrong without saying what (不对, 用不了, 有毛病, 出错, "doesn't work",
+ * "wrong", "broken"), and the adverbs that go with them (还是, 又, "still", "again"). They are
+ * matched like any word ("优惠券用不了" is about coupons), but a message made only of them and
+ * function words names no topic, however well it matches one article's examples ("税号不对",
+ * "优惠券用不了"). Listed as {@link analyzeText} returns them: jieba's words, English stemmed.
+ */
+const VAGUE_WORDS = new Set([
+  ...'not work wrong problem issue error fail broken bad trouble still again always'.split(' ').map(stemEnglish),
+  ...'不 对 不对 用 不了 不能 不行 没 没有 有 毛病 问题 失败 出错 错 错误 搞错 坏 不好 没用 麻烦 还是 还 又 都 也 就 一直 总是 老是'.split(' '),
+]);
+
+/** Whether a word (as {@link analyzeText} returns it) says something is wrong without saying what. */
+export function isVagueWord(word: string): boolean {
+  return VAGUE_WORDS.has(word);
+}
+
 /** Whether a word (as {@link analyzeText} returns it) is a function word. */
 export function isStopWord(word: string): boolean {
   return STOP_WORDS.has(word);
