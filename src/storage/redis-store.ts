@@ -34,6 +34,8 @@ export interface RedisStoreOptions {
   lockWaitMs?: number;
   /** Longest wait for the TCP connection at start-up. Default 5000 ms. */
   connectTimeoutMs?: number;
+  /** Longest wait for the readiness check's PING (`ping()`, /readyz). Default 2000 ms. */
+  pingTimeoutMs?: number;
   /**
    * Told about connection trouble after start-up (the client reconnects by itself), failed
    * lock renewals and releases, malformed conversation events and conversation-log listeners
@@ -145,6 +147,15 @@ async function connectClient(
   try {
     client = createClient({
       url,
+      // No per-command timeout. node-redis 6 gives every command one by default (5 s), made of
+      // an AbortSignal.timeout whose timer always runs to the end and then builds a DOMException
+      // with a stack trace: at 300 turns/s, ten commands a turn, that cost about 0.1 ms a turn
+      // plus garbage, and tripled the p99 in Redis mode (docs/performance.md, 2026-12-07). It
+      // only ever covered commands not yet written (the client reconnecting), never a server
+      // that stops answering. Now commands wait for a reconnection instead of failing after 5 s;
+      // the readiness check (ping(), with its own timer) reports a stalled or unreachable
+      // server, and TCP keep-alive a dead connection, after which pending commands fail.
+      commandOptions: { timeout: 0 },
       socket: {
         connectTimeout: connectTimeoutMs,
         reconnectStrategy: (retries) =>
@@ -204,6 +215,7 @@ export class RedisStore implements Store {
   readonly conversations: RedisConversationLog;
   private readonly url: string;
   private readonly connectTimeoutMs: number;
+  private readonly pingTimeoutMs: number;
   private readonly onError: (error: Error) => void;
   private closed = false;
 
@@ -213,6 +225,7 @@ export class RedisStore implements Store {
   ) {
     this.url = options.url;
     this.connectTimeoutMs = options.connectTimeoutMs;
+    this.pingTimeoutMs = options.pingTimeoutMs;
     this.onError = options.onError;
     this.documents = new RedisDocumentStore(client, options.keyPrefix);
     this.complaints = new RedisComplaintRepository(client, options.keyPrefix);
@@ -239,6 +252,7 @@ export class RedisStore implements Store {
       lockTtlMs,
       lockWaitMs,
       connectTimeoutMs,
+      pingTimeoutMs: options.pingTimeoutMs ?? 2_000,
       onError,
     });
     try {
@@ -253,7 +267,18 @@ export class RedisStore implements Store {
   }
 
   async ping(): Promise<void> {
-    const reply = await this.client.ping();
+    // Our own timer: node-redis's command timeout stops counting once a command is written, so
+    // it would not notice a server that takes the PING and never answers.
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`RedisStore.ping: no answer within ${this.pingTimeoutMs} ms (timeout)`)), this.pingTimeoutMs);
+    });
+    let reply: string;
+    try {
+      reply = await Promise.race([this.client.ping(), deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
     if (reply !== 'PONG') throw new Error(`RedisStore.ping: unexpected reply ${String(reply)}`);
   }
 
