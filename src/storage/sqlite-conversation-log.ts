@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
 import { checkReadRange, conversationRecordSchema, fromJson, toJson } from './conversation-log-codec';
+import type { SqliteGroupCommit } from './sqlite-group-commit';
 import type { ConversationLog, ConversationLogEvent, ConversationRecord } from './store';
 
 
@@ -36,6 +37,7 @@ export class SqliteConversationLog implements ConversationLog {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly group: SqliteGroupCommit,
     options: SqliteConversationLogOptions = {},
   ) {
     this.onError = options.onError ?? (() => undefined);
@@ -70,7 +72,7 @@ export class SqliteConversationLog implements ConversationLog {
 
   async create(record: ConversationRecord): Promise<boolean> {
     const valid = conversationRecordSchema.parse(record);
-    return this.insertRecord.run(valid.conversationId, valid.userId, valid.createdAt).changes === 1;
+    return this.group.write(() => this.insertRecord.run(valid.conversationId, valid.userId, valid.createdAt).changes === 1);
   }
 
   async get(conversationId: string): Promise<ConversationRecord | undefined> {
@@ -86,11 +88,12 @@ export class SqliteConversationLog implements ConversationLog {
 
   async append(conversationId: string, activity: unknown): Promise<number> {
     const json = toJson('append', conversationId, activity);
-    const watermark = this.appendTransaction.immediate(conversationId, json);
-    // Only after the commit: a listener that reads at once must find the activity.
+    // Told only after the commit (with the other writes of this pass of the event loop).
     // The JSON copy, so listeners get what a read (and Redis mode) would give, not the caller's object.
-    this.emit({ kind: 'appended', conversationId, watermark, activity: JSON.parse(json) });
-    return watermark;
+    return this.group.write(
+      () => this.appendTransaction(conversationId, json),
+      (watermark) => this.emit({ kind: 'appended', conversationId, watermark, activity: JSON.parse(json) }),
+    );
   }
 
   async read(

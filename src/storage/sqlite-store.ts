@@ -7,6 +7,7 @@ import { complaintSchema, type Complaint } from '../domain/complaint';
 import { systemClock, type Clock } from '../util/clock';
 import { KeyedMutex } from './keyed-mutex';
 import { SqliteCheckpointer } from './sqlite-checkpointer';
+import { SqliteGroupCommit } from './sqlite-group-commit';
 import { SqliteConversationLog } from './sqlite-conversation-log';
 import {
   EtagConflictError,
@@ -103,6 +104,7 @@ export class SqliteStore implements Store {
   readonly filePath: string;
   private readonly db: Database.Database;
   private readonly checkpointer: SqliteCheckpointer | undefined;
+  private readonly group: SqliteGroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -120,10 +122,11 @@ export class SqliteStore implements Store {
       throw error;
     }
     const clock = options.clock ?? systemClock;
-    this.documents = new SqliteDocumentStore(this.db, clock);
-    this.complaints = new SqliteComplaintRepository(this.db);
+    this.group = new SqliteGroupCommit(this.db, options.onError);
+    this.documents = new SqliteDocumentStore(this.db, this.group, clock);
+    this.complaints = new SqliteComplaintRepository(this.db, this.group);
     this.locks = new KeyedMutex({ waitTimeoutMs: options.lockWaitMs ?? 15_000 });
-    this.conversations = new SqliteConversationLog(this.db, { onError: options.onError });
+    this.conversations = new SqliteConversationLog(this.db, this.group, { onError: options.onError });
     if ((options.checkpoints ?? 'worker') === 'worker') this.checkpointer = new SqliteCheckpointer(this.db, { onError: options.onError });
   }
 
@@ -137,6 +140,7 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    this.group.commit();
     this.conversations.close();
     await this.checkpointer?.stop();
     // The last connection to close checkpoints what is left and removes the WAL.
@@ -165,8 +169,12 @@ function configure(db: Database.Database): void {
   db.pragma('foreign_keys = ON');
 }
 
-/** Runs a write whose commit must reach the disk before it returns (synchronous = FULL). */
-function durably<T>(db: Database.Database, work: () => T): T {
+/**
+ * Runs a write whose commit must reach the disk before it returns (synchronous = FULL), in a
+ * transaction of its own: the open group of conversation writes commits first.
+ */
+function durably<T>(db: Database.Database, group: SqliteGroupCommit, work: () => T): T {
+  group.commit();
   db.pragma('synchronous = FULL');
   try {
     return work();
@@ -204,6 +212,7 @@ class SqliteDocumentStore implements DocumentStore {
 
   constructor(
     private readonly db: Database.Database,
+    private readonly group: SqliteGroupCommit,
     private readonly clock: Clock,
   ) {
     this.selectDocument = db.prepare('select key, value, etag from documents where key = ?');
@@ -242,7 +251,8 @@ class SqliteDocumentStore implements DocumentStore {
   async write(entries: readonly DocumentWrite[]): Promise<Map<string, string>> {
     assertDistinctKeys('write', entries.map((entry) => entry.key));
     const prepared = entries.map((entry) => ({ ...entry, json: entry.json ?? serialise(entry.key, entry.value) }));
-    return this.writeTransaction.immediate(prepared, this.clock.now().toISOString());
+    const updatedAt = this.clock.now().toISOString();
+    return this.group.write(() => this.writeTransaction(prepared, updatedAt));
   }
 
   private writeNow(prepared: ReadonlyArray<DocumentWrite & { json: string }>, updatedAt: string): Map<string, string> {
@@ -265,9 +275,11 @@ class SqliteDocumentStore implements DocumentStore {
   }
 
   async delete(keys: readonly string[]): Promise<void> {
-    this.db.transaction(() => {
-      for (const key of keys) this.deleteDocument.run(key);
-    }).immediate();
+    await this.group.write(() =>
+      this.db.transaction(() => {
+        for (const key of keys) this.deleteDocument.run(key);
+      })(),
+    );
   }
 }
 
@@ -292,7 +304,10 @@ class SqliteComplaintRepository implements ComplaintRepository {
   private readonly insert: Database.Statement<[string, string, string, string, string, string]>;
   private readonly update: Database.Statement<[string, string, string]>;
 
-  constructor(private readonly db: Database.Database) {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly group: SqliteGroupCommit,
+  ) {
     this.selectByKey = db.prepare('select code, data from complaints where idempotency_key = ?');
     this.selectByCode = db.prepare('select code, data from complaints where code = ?');
     this.selectByUser = db.prepare(
@@ -307,7 +322,7 @@ class SqliteComplaintRepository implements ComplaintRepository {
 
   async create(complaint: Complaint): Promise<{ complaint: Complaint; created: boolean }> {
     const valid = complaintSchema.parse(complaint);
-    return durably(this.db, () => this.db.transaction(() => {
+    return durably(this.db, this.group, () => this.db.transaction(() => {
       const existing = this.selectByKey.get(valid.idempotencyKey);
       if (existing !== undefined) {
         const row = complaintRowSchema.parse(existing);
@@ -346,7 +361,7 @@ class SqliteComplaintRepository implements ComplaintRepository {
 
   async replace(complaint: Complaint): Promise<void> {
     const valid = complaintSchema.parse(complaint);
-    durably(this.db, () => this.db.transaction(() => {
+    durably(this.db, this.group, () => this.db.transaction(() => {
       const raw = this.selectByCode.get(valid.code);
       if (raw === undefined) throw new Error(`ComplaintRepository.replace: no complaint ${valid.code}`);
       const row = complaintRowSchema.parse(raw);

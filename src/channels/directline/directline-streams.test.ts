@@ -94,7 +94,8 @@ describe('DirectLineStreamHub', () => {
 
   it('sends what is appended in one pass of the event loop as one activity set, in order, with the last watermark', async () => {
     const { id, frames } = await openStream();
-    for (const text of ['one', 'two', 'three']) await store.conversations.append(id, message(id, text));
+    // Appended in one pass: the three appends share one commit and their events one pass.
+    await Promise.all(['one', 'two', 'three'].map((text) => store.conversations.append(id, message(id, text))));
     await until(() => frames.flatMap((frame) => frame.texts).length >= 3);
     await new Promise((resolve) => setTimeout(resolve, 20));
     await store.conversations.append(id, message(id, 'four'));
@@ -109,7 +110,8 @@ describe('DirectLineStreamHub', () => {
   it('reads the log when an event comes without its activity', async () => {
     const { id, frames } = await openStream();
     rewrite = (event) => (event.kind === 'appended' && event.watermark === 2 ? [{ kind: 'appended', conversationId: event.conversationId, watermark: 2 }] : [event]);
-    for (const text of ['one', 'two', 'three']) await store.conversations.append(id, message(id, text));
+    // Appended in one pass: the three appends share one commit and their events one pass.
+    await Promise.all(['one', 'two', 'three'].map((text) => store.conversations.append(id, message(id, text))));
     await until(() => frames.flatMap((frame) => frame.texts).length >= 3);
     expect(frames.flatMap((frame) => frame.texts)).toEqual(['one', 'two', 'three']);
     expect(frames.at(-1)?.watermark).toBe('3');
