@@ -99,6 +99,21 @@ describe('SqliteStore specifics', () => {
     }
   });
 
+  it('commits the pending conversation writes before a complaint, which then commits on its own', async () => {
+    const dataDir = tempDir();
+    store = openSqliteStore({ dataDir });
+    await store.conversations.create({ conversationId: 'c-1', userId: 'u-1', createdAt: '2025-03-01T08:00:00.000Z' });
+    const raw = new Database(path.join(dataDir, 'hearline.db'), { readonly: true });
+    const stored = () => raw.prepare('select (select count(*) from conversation_activities) as activities, (select count(*) from complaints) as complaints').get();
+
+    const append = store.conversations.append('c-1', { type: 'message', text: 'hello' });
+    expect(stored()).toEqual({ activities: 0, complaints: 0 });
+    await store.complaints.create(sample);
+    expect(stored()).toEqual({ activities: 1, complaints: 1 });
+    await expect(append).resolves.toBe(1);
+    raw.close();
+  });
+
   it('names the code when a stored complaint is corrupt', async () => {
     const dataDir = tempDir();
     store = openSqliteStore({ dataDir });
