@@ -469,7 +469,14 @@ async function main(): Promise<void> {
     for (const bot of ['hearline', 'echo'] as const) {
       const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearline-dlbench-'));
       const prefix = `hl-dlbench-${process.pid}-${bot}:`;
-      const env: Record<string, string> = store === 'redis' ? { DATA_DIR: dataDir, REDIS_URL: options.redis, REDIS_KEY_PREFIX: prefix } : { DATA_DIR: dataDir };
+      // The per-conversation limit (10 messages a second by default) would cap 200 conversations
+      // at 2,000 turns/s and answer the echo bot's faster loop with 429s: both servers measure
+      // the stack, not the limiter.
+      const unlimited = { DIRECTLINE_MESSAGES_PER_SECOND: '100000' };
+      const env: Record<string, string> =
+        store === 'redis'
+          ? { ...unlimited, DATA_DIR: dataDir, REDIS_URL: options.redis, REDIS_KEY_PREFIX: prefix }
+          : { ...unlimited, DATA_DIR: dataDir };
       try {
         process.stderr.write(`running ${bot} on ${store} ...\n`);
         rows.push(await measure(bot, store, env));

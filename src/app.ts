@@ -161,7 +161,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     secret: config.directLineSecret ?? secrets.directLineSecret,
     clock,
     logger,
-    messageLimiter: new RateLimiterMemory({ points: 10, duration: 1 }),
+    messageLimiter: new RateLimiterMemory({ points: config.directLineMessagesPerSecond, duration: 1 }),
     localStreams: streams,
   });
   const agentConsole = createAgentModule({

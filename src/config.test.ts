@@ -15,6 +15,7 @@ describe('loadConfig', () => {
       defaultLocale: 'zh-CN',
       maxMessageChars: 4000,
       timeZone: 'Asia/Shanghai',
+      directLineMessagesPerSecond: 10,
     });
     expect(path.basename(config.knowledgeDir)).toBe('knowledge');
   });
@@ -32,6 +33,7 @@ describe('loadConfig', () => {
         MAX_MESSAGE_CHARS: '2000',
         TIME_ZONE: 'Europe/London',
         KNOWLEDGE_DIR: 'kb',
+        DIRECTLINE_MESSAGES_PER_SECOND: '25',
       },
       '/srv',
     );
@@ -46,7 +48,12 @@ describe('loadConfig', () => {
       maxMessageChars: 2000,
       timeZone: 'Europe/London',
       knowledgeDir: '/srv/kb',
+      directLineMessagesPerSecond: 25,
     });
+  });
+
+  it('refuses a message rate limit of 0', () => {
+    expect(() => loadConfig({ DIRECTLINE_MESSAGES_PER_SECOND: '0' })).toThrow(/DIRECTLINE_MESSAGES_PER_SECOND/);
   });
 
   it('treats empty strings as unset', () => {

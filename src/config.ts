@@ -38,6 +38,7 @@ const envSchema = z.object({
   MICROSOFT_APP_PASSWORD: optional(z.string().min(1).max(200)),
   MICROSOFT_APP_TENANT_ID: optional(z.string().min(1).max(100)),
   DIRECTLINE_SECRET: optional(z.string().min(32, 'must be at least 32 characters')),
+  DIRECTLINE_MESSAGES_PER_SECOND: optional(z.coerce.number().int().min(1).max(100000)),
   WEBCHAT_TITLE: optional(z.string().min(1).max(60)),
   WEBCHAT_ACCENT_COLOR: optional(z.string().regex(/^#[0-9a-fA-F]{6}$/, 'must be a colour such as #0063B1')),
   SESSION_IDLE_MINUTES: optional(z.coerce.number().int().min(1).max(24 * 60)),
@@ -102,6 +103,8 @@ export interface Config {
   botFramework: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined };
   /** Direct Line secret for site back ends; generated once and kept in the store when unset. */
   directLineSecret: string | undefined;
+  /** Messages one Direct Line conversation may post per second (per instance); more get 429. */
+  directLineMessagesPerSecond: number;
   /** Name and accent colour of the web chat on the demo page and the embed bubble. */
   webChat: { title: string; accentColor: string };
   /**
@@ -167,6 +170,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, cwd: string = process.cwd()):
     timeZone: e.TIME_ZONE ?? 'Asia/Shanghai',
     botFramework: { appId: e.MICROSOFT_APP_ID, appPassword: e.MICROSOFT_APP_PASSWORD, tenantId: e.MICROSOFT_APP_TENANT_ID },
     directLineSecret: e.DIRECTLINE_SECRET,
+    directLineMessagesPerSecond: e.DIRECTLINE_MESSAGES_PER_SECOND ?? 10,
     webChat: { title: e.WEBCHAT_TITLE ?? 'Hearline', accentColor: e.WEBCHAT_ACCENT_COLOR ?? '#0063B1' },
     sessions: { idleMinutes: e.SESSION_IDLE_MINUTES ?? 60, maxHours: e.SESSION_MAX_HOURS ?? 12 },
   };
