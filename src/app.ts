@@ -3,7 +3,6 @@ import type { Express } from 'express';
 import type { BotGateway } from './core/activity';
 import { BotCore } from './core/bot-core';
 import type { Config } from './config';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { botFrameworkChannel } from './channels/bot-framework/bot-framework-channel';
 import { directLineRouter, pageTokenRouter } from './channels/directline/directline-router';
 import { DirectLineService } from './channels/directline/directline-service';
@@ -12,7 +11,7 @@ import { httpJsonChannel } from './channels/http-json/http-json-channel';
 import { webChatRouter } from './channels/webchat/webchat-page';
 import { agentEventFeed } from './agent/agent-events';
 import { createAgentModule, type AgentModule } from './agent/agent-module';
-import { createAuth, type Auth } from './auth/auth';
+import { createAuth, LOGIN_LIMITS, type Auth } from './auth/auth';
 import { editorRouter } from './editor/editor-router';
 import { createHttpApp } from './http/server';
 import { PromptCatalog } from './i18n/prompt-catalog';
@@ -114,6 +113,11 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     defaultLocale: config.defaultLocale,
     secureCookies: config.mode === 'production' ? 'always' : 'auto',
     lifetime: { idleMs: config.sessions.idleMinutes * 60_000, maxMs: config.sessions.maxHours * 3_600_000 },
+    // Counted in the store, so that several instances share one count.
+    limiters: {
+      perNameAndAddress: store.rateLimiter('login-name-address', LOGIN_LIMITS.perNameAndAddress.points, LOGIN_LIMITS.perNameAndAddress.durationSeconds),
+      perAddress: store.rateLimiter('login-address', LOGIN_LIMITS.perAddress.points, LOGIN_LIMITS.perAddress.durationSeconds),
+    },
   });
   // Desk events (queue changes, messages) reach the agent consoles on every instance.
   const agentEvents = agentEventFeed(store.conversations, logger);
@@ -161,7 +165,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
     secret: config.directLineSecret ?? secrets.directLineSecret,
     clock,
     logger,
-    messageLimiter: new RateLimiterMemory({ points: config.directLineMessagesPerSecond, duration: 1 }),
+    messageLimiter: store.rateLimiter('directline-messages', config.directLineMessagesPerSecond, 1),
     localStreams: streams,
   });
   const agentConsole = createAgentModule({
@@ -194,7 +198,7 @@ export async function createApp(config: Config, deps: AppDependencies = {}): Pro
       ...(botFrameworkEnabled ? [{ path: '/api', router: botFrameworkChannel({ gateway, credentials: config.botFramework, logger }) }] : []),
       { path: '/api/chat', router: httpJsonChannel({ gateway, tokens, log: store.conversations }) },
       { path: '/v3/directline', router: directLineRouter({ service: directLine, attachments: new AttachmentService(store.documents), publicUrl: config.publicUrl }) },
-      { path: '/api/directline', router: pageTokenRouter({ service: directLine, limiter: new RateLimiterMemory({ points: 30, duration: 60 }) }) },
+      { path: '/api/directline', router: pageTokenRouter({ service: directLine, limiter: store.rateLimiter('page-token', 30, 60) }) },
       { path: '/', router: auth.router },
       {
         path: '/editor',

@@ -103,7 +103,7 @@ export interface Config {
   botFramework: { appId: string | undefined; appPassword: string | undefined; tenantId: string | undefined };
   /** Direct Line secret for site back ends; generated once and kept in the store when unset. */
   directLineSecret: string | undefined;
-  /** Messages one Direct Line conversation may post per second (per instance); more get 429. */
+  /** Messages one Direct Line conversation may post per second (all instances together); more get 429. */
   directLineMessagesPerSecond: number;
   /** Name and accent colour of the web chat on the demo page and the embed bubble. */
   webChat: { title: string; accentColor: string };

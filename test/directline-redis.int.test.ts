@@ -104,4 +104,25 @@ describe('Direct Line across two instances on Redis', () => {
     const ids = [...onA.received, ...onB.received].map((activity) => activity.id).filter(Boolean);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it("counts a conversation's messages on both instances together: of 11 posted at once to A and B, one gets 429 with Retry-After", async () => {
+    const [a, b] = bases as [string, string];
+    const started = (await (await fetch(`${a}/v3/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${SECRET}` } })).json()) as {
+      conversationId: string;
+      token: string;
+    };
+    const post = (base: string, n: number) =>
+      fetch(`${base}/v3/directline/conversations/${started.conversationId}/activities`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${started.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'message', text: `message ${n}`, from: { id: 'u1' } }),
+      });
+    // Six to A and five to B: neither instance alone sees more than the limit of 10 a second.
+    const responses = await Promise.all(Array.from({ length: 11 }, (_, n) => post(n % 2 === 0 ? a : b, n)));
+
+    const statuses = responses.map((response) => response.status).sort();
+    expect(statuses).toEqual([...Array<number>(10).fill(200), 429]);
+    const refused = responses.find((response) => response.status === 429);
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -87,6 +87,12 @@ const pageQuerySchema = z.object({
   signedOut: z.literal('1').optional().catch(undefined),
 });
 
+/** Sign-in attempts allowed: per name and address, and per address (whatever the name). */
+export const LOGIN_LIMITS = {
+  perNameAndAddress: { points: 5, durationSeconds: 60 },
+  perAddress: { points: 30, durationSeconds: 600 },
+} as const;
+
 type LoginOutcome = { ok: true; user: User; id: string; session: SessionRecord } | { ok: false; retryAfterSeconds?: number };
 
 /** Builds users, sessions, the sign-in routes and the role middleware over one DocumentStore. */
@@ -94,8 +100,8 @@ export function createAuth(deps: AuthDependencies): Auth {
   const users = new UserStore({ documents: deps.documents, clock: deps.clock, ...(deps.scryptCost ? { scryptCost: deps.scryptCost } : {}) });
   const sessions = new SessionStore({ documents: deps.documents, clock: deps.clock, lifetime: deps.lifetime });
   const limiters = deps.limiters ?? {
-    perNameAndAddress: new RateLimiterMemory({ points: 5, duration: 60 }),
-    perAddress: new RateLimiterMemory({ points: 30, duration: 600 }),
+    perNameAndAddress: new RateLimiterMemory({ points: LOGIN_LIMITS.perNameAndAddress.points, duration: LOGIN_LIMITS.perNameAndAddress.durationSeconds }),
+    perAddress: new RateLimiterMemory({ points: LOGIN_LIMITS.perAddress.points, duration: LOGIN_LIMITS.perAddress.durationSeconds }),
   };
   const stylesheet = fs.readFileSync(path.join(findProjectRoot(), 'src', 'auth', 'assets', 'auth.css'), 'utf8');
   const signedInByRequest = new WeakMap<Request, SignedIn>();

@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { RateLimiterMemory, RateLimiterRedis, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { createClient } from 'redis';
 import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
@@ -216,6 +217,7 @@ export class RedisStore implements Store {
   private readonly url: string;
   private readonly connectTimeoutMs: number;
   private readonly pingTimeoutMs: number;
+  private readonly keyPrefix: string;
   private readonly onError: (error: Error) => void;
   private closed = false;
 
@@ -227,6 +229,7 @@ export class RedisStore implements Store {
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.pingTimeoutMs = options.pingTimeoutMs;
     this.onError = options.onError;
+    this.keyPrefix = options.keyPrefix;
     this.documents = new RedisDocumentStore(client, options.keyPrefix);
     this.complaints = new RedisComplaintRepository(client, options.keyPrefix);
     this.locks = new RedisTurnLock(client, options.keyPrefix, options.lockTtlMs, options.lockWaitMs, this.onError);
@@ -264,6 +267,18 @@ export class RedisStore implements Store {
       throw error;
     }
     return store;
+  }
+
+  rateLimiter(name: string, points: number, durationSeconds: number): RateLimiterAbstract {
+    return new RateLimiterRedis({
+      storeClient: this.client,
+      useRedisPackage: true,
+      keyPrefix: `${this.keyPrefix}rl:${name}`,
+      points,
+      duration: durationSeconds,
+      // While Redis cannot be reached, each instance counts on its own rather than refusing or failing requests.
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds }),
+    });
   }
 
   async ping(): Promise<void> {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { RateLimiterMemory, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import { complaintSchema, type Complaint } from '../domain/complaint';
 import { systemClock, type Clock } from '../util/clock';
@@ -137,6 +138,10 @@ export class SqliteStore implements Store {
 
   async ping(): Promise<void> {
     this.db.prepare('select 1').get();
+  }
+
+  rateLimiter(name: string, points: number, durationSeconds: number): RateLimiterAbstract {
+    return new RateLimiterMemory({ keyPrefix: name, points, duration: durationSeconds });
   }
 
   async close(): Promise<void> {

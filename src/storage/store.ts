@@ -1,3 +1,4 @@
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Complaint } from '../domain/complaint';
 
 /** A JSON document with the version tag it was stored under. */
@@ -85,6 +86,11 @@ export interface Store {
   readonly conversations: ConversationLog;
   /** Resolves when the store answers; used by /readyz. */
   ping(): Promise<void>;
+  /**
+   * A limiter of `points` per `durationSeconds` per key, counted where every instance counts:
+   * in this process for SQLite (one instance), in Redis with REDIS_URL. `name` keeps limiters apart.
+   */
+  rateLimiter(name: string, points: number, durationSeconds: number): RateLimiterAbstract;
   close(): Promise<void>;
 }
 
