@@ -169,22 +169,29 @@ async function connectClient(
   client.on('error', (error: unknown) => {
     if (connected) onError(error instanceof Error ? error : new Error(String(error)));
   });
-  let timer: NodeJS.Timeout | undefined;
   try {
     // node-redis applies connectTimeout per socket attempt; this bounds the whole start-up,
     // whatever the client does, so a wrong URL can never hang the process.
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no connection within ${connectTimeoutMs} ms`)), connectTimeoutMs);
-    });
-    await Promise.race([client.connect(), deadline]);
+    await withDeadline(client.connect(), connectTimeoutMs, `no connection within ${connectTimeoutMs} ms`);
   } catch (cause) {
     client.destroy();
     throw new Error(`${what}: cannot reach Redis at ${printableUrl(url)} (${describeCause(cause)})`, { cause });
-  } finally {
-    clearTimeout(timer);
   }
   connected = true;
   return client;
+}
+
+/** `work`, or a rejection with `message` when it has not settled within `ms`. */
+async function withDeadline<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Parses a stored complaint, naming the code when the value is damaged. */
@@ -284,16 +291,7 @@ export class RedisStore implements Store {
   async ping(): Promise<void> {
     // Our own timer: node-redis's command timeout stops counting once a command is written, so
     // it would not notice a server that takes the PING and never answers.
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`RedisStore.ping: no answer within ${this.pingTimeoutMs} ms (timeout)`)), this.pingTimeoutMs);
-    });
-    let reply: string;
-    try {
-      reply = await Promise.race([this.client.ping(), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
+    const reply = await withDeadline(this.client.ping(), this.pingTimeoutMs, `RedisStore.ping: no answer within ${this.pingTimeoutMs} ms (timeout)`);
     if (reply !== 'PONG') throw new Error(`RedisStore.ping: unexpected reply ${String(reply)}`);
   }
 
