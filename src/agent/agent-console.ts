@@ -164,8 +164,9 @@ export class AgentConsole {
       .flatMap((article) => asReply(article.id));
   }
 
-  heartbeat(profile: AgentProfile): Promise<void> {
-    return this.deps.desk.heartbeat(profile);
+  /** See HandoffDesk.heartbeat: false when the console socket it names has closed. */
+  heartbeat(profile: AgentProfile, consoleId?: string): Promise<boolean> {
+    return this.deps.desk.heartbeat(profile, consoleId);
   }
 
   signOff(agent: string): Promise<void> {

@@ -32,7 +32,8 @@ export interface AgentRouterDependencies {
  * - `/api/...` JSON: the queue and my conversations, presence, online agents, canned replies,
  *   and per conversation: view, claim, reply, transfer, return to the bot, close.
  * 401 without a session, 403 for other roles, 400 with field errors, 404 for a conversation
- * that never asked for a person, 409 when another agent has it or its state forbids the action.
+ * that never asked for a person, 409 when another agent has it or its state forbids the action,
+ * and 409 for a heartbeat from a console whose live socket has closed.
  */
 export function agentRouter(deps: AgentRouterDependencies): Router {
   const strings = staffPageStrings(deps.prompts, 'agent.', { skip: 'agent.customer.', alsoUnder: ['handoff.reason.'] });
@@ -79,7 +80,8 @@ export function agentRouter(deps: AgentRouterDependencies): Router {
   api.post('/presence', async (req, res) => {
     const body = parseOrReject(presenceSchema, req.body);
     const profile = { name: me(req), locales: body.locales, skills: body.skills };
-    await deps.console.heartbeat(profile);
+    // A heartbeat from a console whose socket has closed (it was in flight as the last tab closed) does not count.
+    if (!(await deps.console.heartbeat(profile, body.console))) throw new ApiError('CONSOLE_CLOSED');
     res.json({ online: true, profile });
   });
 

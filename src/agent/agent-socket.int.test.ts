@@ -27,14 +27,20 @@ async function agentApi(server: InProcessServer, who: Signed, method: string, pa
 
 /** A console tab's live socket, open once the hub greets it. */
 async function openConsole(server: InProcessServer, who: Signed): Promise<WebSocket> {
+  return (await openNamedConsole(server, who)).ws;
+}
+
+/** The same, with the id the hello gives the socket (the page's heartbeats name it). */
+async function openNamedConsole(server: InProcessServer, who: Signed): Promise<{ ws: WebSocket; id: string }> {
   const ws = new WebSocket(`${server.base.replace('http', 'ws')}/agent/ws`, { headers: { origin: server.base, cookie: who.cookie } });
-  await new Promise<void>((resolve, reject) => {
+  const id = await new Promise<string>((resolve, reject) => {
     ws.on('message', (data) => {
-      if ((JSON.parse(data.toString()) as { type: string }).type === 'hello') resolve();
+      const message = JSON.parse(data.toString()) as { type: string; console?: string };
+      if (message.type === 'hello') resolve(message.console ?? '');
     });
     ws.on('error', reject);
   });
-  return ws;
+  return { ws, id };
 }
 
 async function closeConsole(ws: WebSocket): Promise<void> {
@@ -95,6 +101,30 @@ describe('agent console sockets and presence', () => {
       sockets.push(await openConsole(server, arthur));
       expect((await agentApi(server, arthur, 'POST', '/presence', { locales: ['zh-CN'], skills: ['general'] })).status).toBe(200);
       expect(await onlineNames(server)).toEqual(['arthur']);
+    });
+
+    it('does not let a heartbeat still in flight when the last tab closed bring the agent back online', async () => {
+      // Cleo, so that arthur's tab still open from the test above does not count.
+      await server.app.auth.users.add({ name: 'cleo', role: 'agent', password: PASSWORD });
+      const cleo = await signIn(server, 'cleo');
+      const { ws, id } = await openNamedConsole(server, cleo);
+      sockets.push(ws);
+      expect(id).toMatch(/^[\w-]{16}$/);
+      const profile = { locales: ['zh-CN'], skills: ['general'] };
+      expect((await agentApi(server, cleo, 'POST', '/presence', { ...profile, console: id })).status).toBe(200);
+      expect(await onlineNames(server)).toContain('cleo');
+
+      await closeConsole(ws);
+      await eventually(async () => !(await onlineNames(server)).includes('cleo'), 'cleo offline');
+      const late = await agentApi(server, cleo, 'POST', '/presence', { ...profile, console: id });
+      expect(late.status).toBe(409);
+      expect(late.json.error).toMatchObject({ code: 'CONSOLE_CLOSED' });
+      expect(await onlineNames(server)).not.toContain('cleo');
+      expect((await agentApi(server, cleo, 'GET', '/overview')).json.online).toBe(false);
+
+      const bad = await agentApi(server, cleo, 'POST', '/presence', { ...profile, console: 'not an id!' });
+      expect(bad.status).toBe(400);
+      expect(bad.json.error.fields).toHaveProperty('console');
     });
   });
 

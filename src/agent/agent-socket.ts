@@ -37,8 +37,11 @@ const clientMessageSchema = z.object({ type: z.literal('watch'), key: z.string()
 interface ConsoleSocket {
   /** This socket's own id at the desk. */
   id: string;
-  /** The desk has counted the socket (a close waits for it, so that it is never counted after it closed). */
-  counted: Promise<void>;
+  /**
+   * The desk has counted the socket (a close waits for it, so that it is never counted after it
+   * closed); false when the desk could not be told.
+   */
+  counted: Promise<boolean>;
   ws: WebSocket;
   agent: string;
   req: IncomingMessage;
@@ -132,7 +135,13 @@ export class AgentSocketHub {
 
   private onConnection(ws: WebSocket, req: IncomingMessage, agent: string): void {
     const id = randomBytes(12).toString('base64url');
-    const counted = this.deps.desk.consoleOpened(agent, id).catch((error: unknown) => this.deps.logger.warn({ err: error, agent }, 'could not count an agent console'));
+    const counted = this.deps.desk.consoleOpened(agent, id).then(
+      () => true,
+      (error: unknown) => {
+        this.deps.logger.warn({ err: error, agent }, 'could not count an agent console');
+        return false;
+      },
+    );
     const entry: ConsoleSocket = { id, counted, ws, agent, req, watching: null, alive: true };
     this.sockets.add(entry);
     ws.on('close', () => {
@@ -150,7 +159,9 @@ export class AgentSocketHub {
       }
       if (parsed.success) entry.watching = parsed.data.key;
     });
-    send(ws, { type: 'hello', agent });
+    // The hello names the socket once the desk counts it; the page's heartbeats name it from then on,
+    // and count only while it is open. A socket the desk could not count is not named: its heartbeats count as before.
+    void counted.then((ok) => send(ws, ok ? { type: 'hello', agent, console: id } : { type: 'hello', agent }));
   }
 
   /** The agent's last console anywhere closing takes them offline (the desk decides, across instances). */

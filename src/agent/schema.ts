@@ -14,10 +14,15 @@ export const conversationParamsSchema = z.object({
   conversationId: z.string().regex(/^[\w.:|@-]{1,200}$/, 'must be a conversation id'),
 });
 
-/** POST /api/presence: the console is open; the agent takes these languages and skills. */
+/**
+ * POST /api/presence: the console is open; the agent takes these languages and skills. `console`
+ * is the id of the page's live socket (its hello says it); with it, the heartbeat only counts
+ * while that socket is open.
+ */
 export const presenceSchema = z.strictObject({
   locales: z.array(localeSchema).min(1, 'choose at least one language').max(LOCALES.length),
   skills: z.array(agentSkillSchema).max(AGENT_SKILLS.length),
+  console: z.string().regex(/^[\w-]{1,64}$/, 'must be the id from the console socket\'s hello').optional(),
 });
 
 export const replySchema = z.strictObject({

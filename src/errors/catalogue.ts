@@ -15,6 +15,7 @@ export const API_ERRORS = {
   NOT_FOUND: { status: 404, message: 'Not found.' },
   EDIT_CONFLICT: { status: 409, message: 'Someone saved this article after the version you started from; reload it and apply your change again.' },
   HANDOFF_CONFLICT: { status: 409, message: 'Another agent has this conversation, or its state no longer allows this; reload it.' },
+  CONSOLE_CLOSED: { status: 409, message: 'This console\'s live connection has closed; reconnect, then go online again.' },
   ID_TAKEN: { status: 409, message: 'An article with this id already exists in this locale.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is too large.' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Send JSON with Content-Type: application/json.' },

@@ -127,6 +127,8 @@
     unread: new Set(),
     heartbeat: null,
     socket: null,
+    // The id of the live socket, from its hello: heartbeats name it and count only while it is open.
+    consoleId: null,
     socketOpen: false,
   };
 
@@ -169,6 +171,11 @@
     return { locales: checked('locale'), skills: checked('skill') };
   }
 
+  /** The heartbeat: the chosen profile, and which console socket says so (once its hello came). */
+  function presenceBody() {
+    return Object.assign(chosenProfile(), state.consoleId ? { console: state.consoleId } : {});
+  }
+
   function renderPresence() {
     const online = state.overview.online;
     const pill = $('hl-presence-state');
@@ -187,14 +194,14 @@
     }
     localStorage.setItem(PROFILE_KEY, JSON.stringify(Object.assign({}, profile, { online: true })));
     try {
-      await api('POST', '/presence', profile);
+      await api('POST', '/presence', presenceBody());
     } catch (failure) {
       showFailure(failure);
       return;
     }
     clearInterval(state.heartbeat);
     state.heartbeat = setInterval(() => {
-      api('POST', '/presence', chosenProfile()).catch(() => undefined);
+      api('POST', '/presence', presenceBody()).catch(() => undefined);
     }, config.heartbeatSeconds * 1000);
     $('hl-message').hidden = true;
     await loadOverview();
@@ -546,10 +553,6 @@
       attempt = 0;
       renderLive();
       watch();
-      // Losing the socket took this agent offline at the desk (it cannot tell a dropped connection
-      // from a closed tab): an agent who was online says so again at once.
-      const present = state.heartbeat !== null ? api('POST', '/presence', chosenProfile()).catch(() => undefined) : Promise.resolve();
-      void present.then(loadOverview);
       if (state.key) void openConversation(state.key);
     });
     socket.addEventListener('message', (event) => {
@@ -559,7 +562,13 @@
       } catch (ignored) {
         return;
       }
-      if (data.type === 'changed') {
+      if (data.type === 'hello') {
+        // Losing the socket took this agent offline at the desk (it cannot tell a dropped connection
+        // from a closed tab): an agent who was online says so again at once, naming the new socket.
+        state.consoleId = typeof data.console === 'string' ? data.console : null;
+        const present = state.heartbeat !== null ? api('POST', '/presence', presenceBody()).catch(() => undefined) : Promise.resolve();
+        void present.then(loadOverview);
+      } else if (data.type === 'changed') {
         scheduleOverview();
         if (data.key === state.key) void openConversation(data.key);
       } else if (data.type === 'message') {

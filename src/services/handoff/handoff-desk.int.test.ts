@@ -208,6 +208,28 @@ describe.each([
       expect(await desk.consolesOpen('li')).toBe(0);
     });
 
+    it('counts a heartbeat that names a console only while that console is open: one in flight as the last tab closed does not bring the agent back', async () => {
+      expect(await desk.heartbeat(zhAgent)).toBe(true);
+      await desk.consoleOpened('li', 'tab');
+      await desk.consoleOpened('wang', 'wang-tab');
+      clock.advance(5_000);
+      expect(await desk.heartbeat(zhAgent, 'tab')).toBe(true);
+      // Another agent's console does not speak for li.
+      expect(await desk.heartbeat(zhAgent, 'wang-tab')).toBe(false);
+
+      expect(await desk.consoleClosed('li', 'tab')).toBe(true);
+      const awaySince = clock.now();
+      clock.advance(1_000);
+      // The page's last heartbeat arrives after the close: it does not count.
+      expect(await desk.heartbeat(zhAgent, 'tab')).toBe(false);
+      expect(await desk.onlineAgents()).toEqual([]);
+      expect(await desk.awayAgents(['li'])).toEqual(new Map([['li', awaySince]]));
+
+      // A heartbeat that names no console (an API client) counts as it always did.
+      expect(await desk.heartbeat(zhAgent)).toBe(true);
+      expect(await desk.onlineAgents()).toEqual([zhAgent]);
+    });
+
     it('stops counting a console of an instance that stopped after the presence timeout', async () => {
       await desk.heartbeat(zhAgent);
       await desk.consoleOpened('li', 'tab-on-stopped');

@@ -310,10 +310,20 @@ export class HandoffDesk {
     if (back) await this.publish({ kind: 'changed', key, state: record.state });
   }
 
-  /** An agent console says it is open; agents are online while they keep saying so. */
-  async heartbeat(agent: AgentProfile): Promise<void> {
+  /**
+   * An agent console says it is open; agents are online while they keep saying so. A console that
+   * names its live socket (`consoleId`, from the socket's hello) is believed only while that socket
+   * is counted open: a heartbeat still in flight when the agent's last tab closed must not bring
+   * them back online for another presence timeout. Returns whether the heartbeat counted.
+   */
+  async heartbeat(agent: AgentProfile, consoleId?: string): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    await this.changePresence((presence) => ({ ...presence, agents: [...presence.agents.filter((known) => known.name !== agent.name), { ...agent, lastSeen: now }] }));
+    const result = await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (stored) => {
+      const presence = this.pruned(stored);
+      if (consoleId !== undefined && !presence.consoles.some((known) => known.id === consoleId && known.agent === agent.name)) return { value: presence, result: false };
+      return { value: { ...presence, agents: [...presence.agents.filter((known) => known.name !== agent.name), { ...agent, lastSeen: now }] }, result: true };
+    });
+    return result ?? false;
   }
 
   /** The agent goes offline at once (the console's "go offline", signing out). */
