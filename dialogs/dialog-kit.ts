@@ -5,7 +5,7 @@ import type { PromptCatalog } from '../src/i18n/prompt-catalog';
 import type { ComplaintService } from '../src/services/complaints/complaint-service';
 import type { HandoffService } from '../src/services/handoff/handoff-service';
 import { EMOTIONS, type EmotionReading, type EscalationPolicy } from '../src/services/escalation/escalation-policy';
-import { transcriptLineSchema } from '../src/services/handoff/handoff-record';
+import type { TranscriptLine } from '../src/services/handoff/handoff-record';
 import type { KnowledgeGapRecorder } from '../src/services/knowledge/knowledge-gaps';
 import type { KnowledgeArticle, KnowledgeService } from '../src/services/knowledge/knowledge-service';
 import type { LanguageUnderstanding } from '../src/services/nlu/understanding';
@@ -32,16 +32,22 @@ export const userProfileSchema = z.object({
 });
 export type UserProfile = z.infer<typeof userProfileSchema>;
 
-/** At most this many emotion readings and transcript lines are kept in conversation state. */
+/** At most this many emotion readings are kept in conversation state. */
 export const MAX_READINGS = 20;
+/**
+ * The transcript the agent sees first: the last MAX_TRANSCRIPT_LINES lines, kept over the last
+ * MAX_TRANSCRIPT_TURNS turns (every turn that adds to it adds at least one line).
+ */
 export const MAX_TRANSCRIPT_LINES = 40;
+export const MAX_TRANSCRIPT_TURNS = 40;
 /** Longer lines are cut in the transcript the agent sees first; the full text stays in the channel's log. */
 export const MAX_TRANSCRIPT_LINE_CHARS = 600;
 
 /**
  * What this conversation has shown so far that bears on handing it to a person (conversation
  * state): the emotion of each customer message, knowledge answers that failed, the articles
- * offered, the recent transcript, and whether a handoff is under way.
+ * offered, and whether a handoff is under way. The recent transcript is kept beside the state
+ * (DialogServices.transcript), so that an ordinary turn neither reads nor rewrites it.
  */
 export const conversationSignalsSchema = z.object({
   /** Knowledge answers the customer said did not help, declined clarifications, and questions without an answer. */
@@ -49,7 +55,6 @@ export const conversationSignalsSchema = z.object({
   readings: z
     .array(z.object({ at: z.string(), emotion: z.enum(EMOTIONS), intensity: z.number(), polarity: z.number() }))
     .default([]),
-  transcript: z.array(transcriptLineSchema).default([]),
   articles: z
     .array(z.object({ articleId: z.string(), title: z.string(), feedback: z.enum(['helped', 'not_helpful', 'declined', 'no_reply']) }))
     .default([]),
@@ -75,6 +80,8 @@ export interface DialogServices {
   /** Evidence files sent in this conversation and not yet attached to a recorded complaint. */
   evidence: StatePropertyAccessor<string[]>;
   signals: StatePropertyAccessor<ConversationSignals>;
+  /** The conversation's recent transcript (customer and bot lines), oldest first, for the handoff packet. */
+  transcript: { read(context: TurnContext): Promise<TranscriptLine[]> };
   /** Reads the emotion of each customer message. */
   emotions: EmotionSensor;
   /** Decides when the conversation needs a person, and why. */

@@ -61,7 +61,8 @@ async function buildPacket(
   const signals = await readSignals(services, context);
   const earlier = await services.complaints.listByUser(context.activity.from.id, EARLIER_COMPLAINTS);
   const latest = signals.readings[signals.readings.length - 1];
-  const lastWords = [...signals.transcript].reverse().find((line) => line.from === 'customer')?.text;
+  const transcript = await services.transcript.read(context);
+  const lastWords = [...transcript].reverse().find((line) => line.from === 'customer')?.text;
   const { prompts } = services;
   const parts = [
     prompts.text(locale, 'handoff.summary.intro', { channel: context.activity.channelId, reasons: ask.reasons.map((reason) => prompts.text(locale, `handoff.reason.${reasonKey(reason)}`)).join(prompts.text(locale, 'handoff.summary.separator')) }),
@@ -82,7 +83,7 @@ async function buildPacket(
     articles: signals.articles,
     emotions: signals.readings,
     escalation: (ask.escalation ?? []).map((reason) => ({ ...reason })),
-    transcript: signals.transcript,
+    transcript,
     earlierComplaints: earlier.map((complaint) => ({
       code: complaint.code,
       status: complaint.status,

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, type Activity } from 'botbuilder-core';
 import { ATTACHMENT_URL_SCHEME, type DialogServices } from '../../dialogs/dialog-kit';
+import type { BotProvidedServices } from './hearline-bot';
 import type { Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
 import type { Store } from '../storage/store';
@@ -13,7 +14,7 @@ import { TurnState } from './turn-state';
 /** What the bot core is built from. */
 export interface BotCoreDependencies {
   store: Store;
-  services: Omit<DialogServices, 'userProfile' | 'evidence' | 'signals'>;
+  services: Omit<DialogServices, BotProvidedServices>;
   clock: Clock;
   logger: Logger;
   defaultLocale: Locale;

@@ -5,6 +5,7 @@ import {
   MAX_READINGS,
   MAX_TRANSCRIPT_LINE_CHARS,
   MAX_TRANSCRIPT_LINES,
+  MAX_TRANSCRIPT_TURNS,
   TURN_LOCALE_KEY,
   attachmentIds,
   conversationSignalsSchema,
@@ -16,13 +17,16 @@ import {
   type DialogServices,
   type UserProfile,
 } from '../../dialogs/dialog-kit';
-import type { TranscriptLine } from '../services/handoff/handoff-record';
+import { transcriptLineSchema, type TranscriptLine } from '../services/handoff/handoff-record';
 import { MAIN_DIALOG, MainDialog, type MainOptions } from '../../dialogs/main-dialog';
 import { localeSchema, type Locale } from '../domain/complaint';
 import type { Logger } from '../logging/logger';
 import { detectLanguage } from '../services/nlu/language';
 import { inspectInput, type InspectedInput } from './input-guard';
-import type { TurnState } from './turn-state';
+import type { RecentEntries, TurnState } from './turn-state';
+
+/** The dialog services the bot makes itself, from the turn state. */
+export type BotProvidedServices = 'userProfile' | 'evidence' | 'signals' | 'transcript';
 
 /** What the bot keeps per conversation besides the dialog stack. */
 const conversationProfileSchema = z.object({
@@ -50,10 +54,12 @@ export class HearlineBot {
   private readonly profile: StatePropertyAccessor<ConversationProfile>;
   private readonly evidence: StatePropertyAccessor<string[]>;
   private readonly signals: StatePropertyAccessor<ConversationSignals>;
+  /** The transcript the agent sees on a handoff: kept beside the conversation state, not in it. */
+  private readonly transcript: RecentEntries;
 
   constructor(
     private readonly state: TurnState,
-    private readonly services: Omit<DialogServices, 'userProfile' | 'evidence' | 'signals'>,
+    private readonly services: Omit<DialogServices, BotProvidedServices>,
     private readonly options: HearlineBotOptions,
   ) {
     this.dialogState = state.property<DialogState>('conversation', 'dialogState');
@@ -61,11 +67,16 @@ export class HearlineBot {
     const userProfile = state.property<UserProfile>('user', 'profile');
     this.evidence = state.property<string[]>('conversation', 'evidence');
     this.signals = validatedAccessor(state.property<ConversationSignals>('conversation', 'signals'), conversationSignalsSchema);
+    this.transcript = state.recent('transcript', MAX_TRANSCRIPT_TURNS);
+    const transcript = this.transcript;
     const dialogServices: DialogServices = {
       ...services,
       userProfile: validatedAccessor(userProfile, userProfileSchema),
       evidence: validatedAccessor(this.evidence, z.array(z.string())),
       signals: this.signals,
+      transcript: {
+        read: async (context) => TRANSCRIPT_SCHEMA.parse(await transcript.read(context)).slice(-MAX_TRANSCRIPT_LINES),
+      },
     };
     this.dialogs = new DialogSet(this.dialogState);
     this.dialogs.add(new MainDialog(dialogServices));
@@ -136,9 +147,7 @@ export class HearlineBot {
     if (result.status === DialogTurnStatus.empty) {
       await dc.beginDialog(MAIN_DIALOG, { text: inspected.text } satisfies MainOptions);
     }
-    const signals = await readSignals({ signals: this.signals }, context);
-    signals.transcript = appendLines(signals.transcript, replies.map((text) => ({ at: this.services.clock.now().toISOString(), from: 'bot' as const, text })));
-    await this.signals.set(context, signals);
+    await this.transcript.append(context, cutLines(replies.map((text) => ({ at: this.services.clock.now().toISOString(), from: 'bot' as const, text }))));
   }
 
   /**
@@ -177,9 +186,9 @@ export class HearlineBot {
     }
     const at = this.services.clock.now().toISOString();
     const { emotion, intensity, polarity } = this.services.emotions.detect(text);
-    signals.readings = [...signals.readings, { at, emotion, intensity, polarity }].slice(-MAX_READINGS);
-    signals.transcript = appendLines(signals.transcript, [{ at, from: 'customer', text }]);
+    signals.readings = [...signals.readings, { at, emotion, intensity: rounded(intensity), polarity: rounded(polarity) }].slice(-MAX_READINGS);
     await this.signals.set(context, signals);
+    await this.transcript.append(context, cutLines([{ at, from: 'customer', text }]));
     return false;
   }
 
@@ -233,10 +242,16 @@ export class HearlineBot {
   }
 }
 
-/** The transcript with new lines appended, each cut to a readable length, newest MAX_TRANSCRIPT_LINES kept. */
-function appendLines(transcript: TranscriptLine[], lines: TranscriptLine[]): TranscriptLine[] {
-  const cut = lines.map((line) => ({ ...line, text: line.text.length > MAX_TRANSCRIPT_LINE_CHARS ? `${line.text.slice(0, MAX_TRANSCRIPT_LINE_CHARS)}…` : line.text }));
-  return [...transcript, ...cut].slice(-MAX_TRANSCRIPT_LINES);
+const TRANSCRIPT_SCHEMA = z.array(transcriptLineSchema);
+
+/** Transcript lines, each cut to a readable length. */
+function cutLines(lines: TranscriptLine[]): TranscriptLine[] {
+  return lines.map((line) => ({ ...line, text: line.text.length > MAX_TRANSCRIPT_LINE_CHARS ? `${line.text.slice(0, MAX_TRANSCRIPT_LINE_CHARS)}…` : line.text }));
+}
+
+/** An emotion reading's numbers as kept in the conversation state: three decimals say all they mean. */
+function rounded(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 function turnLocaleOf(context: TurnContext): Locale {

@@ -138,4 +138,58 @@ describe('TurnState', () => {
     await reader.save(unchanged);
     expect(withText.writes).toEqual([]);
   });
+
+  describe('recent entries', () => {
+    it('keeps each turn\'s entries beside the state, written with it, and reads the last turns oldest first', async () => {
+      const log = state.recent('log', 3);
+      for (const n of [1, 2, 3, 4]) {
+        const context = turn();
+        await log.append(context, [`q${n}`]);
+        if (n !== 2) await log.append(context, [`a${n}`]);
+        await state.save(context);
+      }
+      // One write a turn: the state (holding only the count of turns) and that turn's document.
+      expect(store.writes).toHaveLength(4);
+      expect(store.writes[3]?.map((entry) => [entry.key, entry.value])).toEqual([
+        ['webchat/conversations/c1/', { logTurns: 4 }],
+        ['webchat/conversations/c1/log/1', { turn: 4, entries: ['q4', 'a4'] }],
+      ]);
+      // An ordinary turn never reads the entries back.
+      expect(store.reads.every((keys) => keys.length === 2)).toBe(true);
+
+      const now = turn();
+      await log.append(now, ['q5']);
+      // The last 3 turns (the first fell out of the ring), then this turn's entries, not yet written.
+      expect(await log.read(now)).toEqual(['q2', 'q3', 'a3', 'q4', 'a4', 'q5']);
+    });
+
+    it('writes nothing for a turn that added nothing, and drops the entries of a turn that is reloaded', async () => {
+      const log = state.recent('log', 3);
+      const quiet = turn();
+      await state.property<number>('conversation', 'count').set(quiet, 1);
+      await state.save(quiet);
+      expect(store.writes.at(-1)?.map((entry) => entry.key)).toEqual(['webchat/conversations/c1/', 'webchat/users/u1/']);
+
+      const failed = turn();
+      await log.append(failed, ['lost']);
+      await state.load(failed, true);
+      await state.save(failed, true);
+      expect(store.writes.at(-1)?.map((entry) => entry.key)).toEqual(['webchat/conversations/c1/', 'webchat/users/u1/']);
+      expect(await log.read(turn())).toEqual([]);
+    });
+
+    it('ignores a document left from before the conversation state was lost', async () => {
+      const log = state.recent('log', 3);
+      const first = turn();
+      await log.append(first, ['old']);
+      await state.save(first);
+      await store.delete(['webchat/conversations/c1/']);
+
+      const again = turn();
+      expect(await log.read(again)).toEqual([]);
+      await log.append(again, ['new']);
+      await state.save(again);
+      expect(await log.read(turn())).toEqual(['new']);
+    });
+  });
 });

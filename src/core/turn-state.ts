@@ -1,5 +1,5 @@
 import type { StatePropertyAccessor, TurnContext } from 'botbuilder-core';
-import type { DocumentStore } from '../storage/store';
+import type { DocumentStore, DocumentWrite } from '../storage/store';
 
 /** Whose state a property belongs to: the conversation's or the customer's (across conversations). */
 export type StateScope = 'conversation' | 'user';
@@ -13,7 +13,32 @@ interface Slot {
   stored: string | undefined;
 }
 
-type Loaded = Record<StateScope, Slot>;
+/** A conversation's list of recent entries (see TurnState.recent): what this turn added, not yet written. */
+interface PendingRecent {
+  name: string;
+  turns: number;
+  entries: unknown[];
+}
+
+type Loaded = Record<StateScope, Slot> & { recent: Map<string, PendingRecent> };
+
+/**
+ * The recent entries of a conversation (the transcript the agent sees on a handoff), kept beside its
+ * state rather than in it: each turn's entries are one document in a ring of `turns` documents,
+ * written with the state and never read back on an ordinary turn.
+ */
+export interface RecentEntries {
+  /** Adds entries in this turn; they are written with the state at the end of the turn. */
+  append(context: TurnContext, entries: readonly unknown[]): Promise<void>;
+  /** The entries of the last `turns` turns that added any, oldest first, this turn's included. */
+  read(context: TurnContext): Promise<unknown[]>;
+}
+
+/** What one ring document holds: the number of the turn that wrote it and that turn's entries. */
+interface RecentDocument {
+  turn: number;
+  entries: unknown[];
+}
 
 /**
  * Conversation and user state for one turn, in place of botbuilder's ConversationState and
@@ -45,6 +70,43 @@ export class TurnState {
     } as StatePropertyAccessor<T>;
   }
 
+  /**
+   * A list of recent entries of the conversation, kept over the last `turns` turns that added to it
+   * (see RecentEntries). The conversation state holds only the number of such turns so far.
+   */
+  recent(name: string, turns: number): RecentEntries {
+    const counter = `${name}Turns`;
+    const slotKey = (conversationKey: string, turn: number) => `${conversationKey}${name}/${turn % turns}`;
+    const pending = async (context: TurnContext): Promise<PendingRecent> => {
+      const loaded = await this.load(context);
+      let entry = loaded.recent.get(name);
+      if (!entry) {
+        entry = { name, turns, entries: [] };
+        loaded.recent.set(name, entry);
+      }
+      return entry;
+    };
+    return {
+      append: async (context, entries) => {
+        (await pending(context)).entries.push(...entries);
+      },
+      read: async (context) => {
+        const loaded = await this.load(context);
+        const done = turnCount(loaded.conversation.state[counter]);
+        const numbers = Array.from({ length: Math.min(done, turns) }, (_, i) => done - i);
+        const found = numbers.length === 0 ? new Map() : await this.documents.read(numbers.map((turn) => slotKey(loaded.conversation.key, turn)));
+        const stored = numbers
+          .reverse()
+          .flatMap((turn) => {
+            const value = found.get(slotKey(loaded.conversation.key, turn))?.value as RecentDocument | undefined;
+            // A document left from an earlier run of the ring (state lost or reset) is not this turn's.
+            return value?.turn === turn && Array.isArray(value.entries) ? value.entries : [];
+          });
+        return [...stored, ...(loaded.recent.get(name)?.entries ?? [])];
+      },
+    };
+  }
+
   /** Reads both scopes once per turn; `force` reads them again, dropping this turn's changes. */
   async load(context: TurnContext, force = false): Promise<Loaded> {
     const cached = context.turnState.get(this.slot) as Loaded | undefined;
@@ -58,24 +120,41 @@ export class TurnState {
       // The stored text when the store has it: the same as stringifying what was parsed from it.
       return { key, state: value as Bag, stored: document?.json ?? JSON.stringify(value) };
     };
-    const loaded: Loaded = { conversation: slotOf(keys.conversation), user: slotOf(keys.user) };
+    const loaded: Loaded = { conversation: slotOf(keys.conversation), user: slotOf(keys.user), recent: new Map() };
     context.turnState.set(this.slot, loaded);
     return loaded;
   }
 
-  /** Writes the scopes whose state changed since they were read (all loaded scopes with `force`), in one write. */
+  /**
+   * Writes the scopes whose state changed since they were read (all loaded scopes with `force`) and
+   * this turn's recent entries, in one write.
+   */
   async save(context: TurnContext, force = false): Promise<void> {
     const loaded = context.turnState.get(this.slot) as Loaded | undefined;
     if (!loaded) return;
+    const recent: DocumentWrite[] = [];
+    for (const entry of loaded.recent.values()) {
+      if (entry.entries.length === 0) continue;
+      const counter = `${entry.name}Turns`;
+      const turn = turnCount(loaded.conversation.state[counter]) + 1;
+      loaded.conversation.state[counter] = turn;
+      const value: RecentDocument = { turn, entries: entry.entries };
+      recent.push({ key: `${loaded.conversation.key}${entry.name}/${turn % entry.turns}`, value, expectedETag: undefined });
+    }
+    loaded.recent.clear();
     const changed: Array<{ slot: Slot; json: string }> = [];
     for (const slot of [loaded.conversation, loaded.user]) {
       const json = JSON.stringify(slot.state);
       if (force || json !== slot.stored) changed.push({ slot, json });
     }
-    if (changed.length === 0) return;
-    await this.documents.write(changed.map(({ slot, json }) => ({ key: slot.key, value: slot.state, json, expectedETag: undefined })));
+    if (changed.length === 0 && recent.length === 0) return;
+    await this.documents.write([...changed.map(({ slot, json }) => ({ key: slot.key, value: slot.state, json, expectedETag: undefined })), ...recent]);
     for (const { slot, json } of changed) slot.stored = json;
   }
+}
+
+function turnCount(value: unknown): number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
 }
 
 function storageKeys(context: TurnContext): Record<StateScope, string> {
