@@ -68,14 +68,13 @@ export class HearlineBot {
     this.evidence = state.property<string[]>('conversation', 'evidence');
     this.signals = validatedAccessor(state.property<ConversationSignals>('conversation', 'signals'), conversationSignalsSchema);
     this.transcript = state.recent('transcript', MAX_TRANSCRIPT_TURNS);
-    const transcript = this.transcript;
     const dialogServices: DialogServices = {
       ...services,
       userProfile: validatedAccessor(userProfile, userProfileSchema),
       evidence: validatedAccessor(this.evidence, z.array(z.string())),
       signals: this.signals,
       transcript: {
-        read: async (context) => TRANSCRIPT_SCHEMA.parse(await transcript.read(context)).slice(-MAX_TRANSCRIPT_LINES),
+        read: async (context) => TRANSCRIPT_SCHEMA.parse(await this.transcript.read(context)).slice(-MAX_TRANSCRIPT_LINES),
       },
     };
     this.dialogs = new DialogSet(this.dialogState);
