@@ -13,10 +13,33 @@ interface Slot {
   stored: string | undefined;
 }
 
-/** A conversation's list of recent entries (see TurnState.recent): what this turn added, not yet written. */
+/**
+ * Where a list of recent entries (see TurnState.recent) is kept: the count of turns that added to it,
+ * in the conversation state, and a ring of one document per such turn beside the state.
+ */
+class RecentRing {
+  readonly counter: string;
+
+  constructor(
+    readonly name: string,
+    readonly turns: number,
+  ) {
+    this.counter = `${name}Turns`;
+  }
+
+  turnsSoFar(conversation: Slot): number {
+    const value = conversation.state[this.counter];
+    return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
+  }
+
+  key(conversation: Slot, turn: number): string {
+    return `${conversation.key}${this.name}/${turn % this.turns}`;
+  }
+}
+
+/** What this turn added to a list of recent entries, not yet written. */
 interface PendingRecent {
-  name: string;
-  turns: number;
+  ring: RecentRing;
   entries: unknown[];
 }
 
@@ -75,13 +98,12 @@ export class TurnState {
    * (see RecentEntries). The conversation state holds only the number of such turns so far.
    */
   recent(name: string, turns: number): RecentEntries {
-    const counter = `${name}Turns`;
-    const slotKey = (conversationKey: string, turn: number) => `${conversationKey}${name}/${turn % turns}`;
+    const ring = new RecentRing(name, turns);
     const pending = async (context: TurnContext): Promise<PendingRecent> => {
       const loaded = await this.load(context);
       let entry = loaded.recent.get(name);
       if (!entry) {
-        entry = { name, turns, entries: [] };
+        entry = { ring, entries: [] };
         loaded.recent.set(name, entry);
       }
       return entry;
@@ -91,18 +113,18 @@ export class TurnState {
         (await pending(context)).entries.push(...entries);
       },
       read: async (context) => {
-        const loaded = await this.load(context);
-        const done = turnCount(loaded.conversation.state[counter]);
+        const { conversation, recent } = await this.load(context);
+        const done = ring.turnsSoFar(conversation);
         const numbers = Array.from({ length: Math.min(done, turns) }, (_, i) => done - i);
-        const found = numbers.length === 0 ? new Map() : await this.documents.read(numbers.map((turn) => slotKey(loaded.conversation.key, turn)));
+        const found = numbers.length === 0 ? new Map() : await this.documents.read(numbers.map((turn) => ring.key(conversation, turn)));
         const stored = numbers
           .reverse()
           .flatMap((turn) => {
-            const value = found.get(slotKey(loaded.conversation.key, turn))?.value as RecentDocument | undefined;
+            const value = found.get(ring.key(conversation, turn))?.value as RecentDocument | undefined;
             // A document left from an earlier run of the ring (state lost or reset) is not this turn's.
             return value?.turn === turn && Array.isArray(value.entries) ? value.entries : [];
           });
-        return [...stored, ...(loaded.recent.get(name)?.entries ?? [])];
+        return [...stored, ...(recent.get(name)?.entries ?? [])];
       },
     };
   }
@@ -133,13 +155,12 @@ export class TurnState {
     const loaded = context.turnState.get(this.slot) as Loaded | undefined;
     if (!loaded) return;
     const recent: DocumentWrite[] = [];
-    for (const entry of loaded.recent.values()) {
-      if (entry.entries.length === 0) continue;
-      const counter = `${entry.name}Turns`;
-      const turn = turnCount(loaded.conversation.state[counter]) + 1;
-      loaded.conversation.state[counter] = turn;
-      const value: RecentDocument = { turn, entries: entry.entries };
-      recent.push({ key: `${loaded.conversation.key}${entry.name}/${turn % entry.turns}`, value, expectedETag: undefined });
+    for (const { ring, entries } of loaded.recent.values()) {
+      if (entries.length === 0) continue;
+      const turn = ring.turnsSoFar(loaded.conversation) + 1;
+      loaded.conversation.state[ring.counter] = turn;
+      const value: RecentDocument = { turn, entries };
+      recent.push({ key: ring.key(loaded.conversation, turn), value, expectedETag: undefined });
     }
     loaded.recent.clear();
     const changed: Array<{ slot: Slot; json: string }> = [];
@@ -151,10 +172,6 @@ export class TurnState {
     await this.documents.write([...changed.map(({ slot, json }) => ({ key: slot.key, value: slot.state, json, expectedETag: undefined })), ...recent]);
     for (const { slot, json } of changed) slot.stored = json;
   }
-}
-
-function turnCount(value: unknown): number {
-  return typeof value === 'number' && Number.isSafeInteger(value) && value > 0 ? value : 0;
 }
 
 function storageKeys(context: TurnContext): Record<StateScope, string> {
