@@ -84,7 +84,7 @@
       }
     }
     const known = {
-      ROLE_FORBIDDEN: 'errors.forbidden', CSRF_REJECTED: 'errors.csrf', HANDOFF_CONFLICT: 'errors.conflict', NOT_FOUND: 'errors.notFound', BAD_REQUEST: 'errors.fields',
+      ROLE_FORBIDDEN: 'errors.forbidden', CSRF_REJECTED: 'errors.csrf', HANDOFF_CONFLICT: 'errors.conflict', CONSOLE_CLOSED: 'errors.consoleClosed', NOT_FOUND: 'errors.notFound', BAD_REQUEST: 'errors.fields',
     };
     showMessage(failure.status === 0 ? t('errors.network') : known[code] ? t(known[code]) : t('errors.generic'), 'error');
     if (code === 'HANDOFF_CONFLICT') {
@@ -193,17 +193,20 @@
       return;
     }
     localStorage.setItem(PROFILE_KEY, JSON.stringify(Object.assign({}, profile, { online: true })));
+    let counted = true;
     try {
       await api('POST', '/presence', presenceBody());
     } catch (failure) {
       showFailure(failure);
-      return;
+      // The live socket is reconnecting: its hello goes online again, once the heartbeat below is set up.
+      if (!(failure.error && failure.error.code === 'CONSOLE_CLOSED')) return;
+      counted = false;
     }
     clearInterval(state.heartbeat);
     state.heartbeat = setInterval(() => {
       api('POST', '/presence', presenceBody()).catch(() => undefined);
     }, config.heartbeatSeconds * 1000);
-    $('hl-message').hidden = true;
+    if (counted) $('hl-message').hidden = true;
     await loadOverview();
   }
 
