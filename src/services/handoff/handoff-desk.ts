@@ -318,8 +318,7 @@ export class HandoffDesk {
    */
   async heartbeat(agent: AgentProfile, consoleId?: string): Promise<boolean> {
     const now = this.clock.now().toISOString();
-    const result = await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (stored) => {
-      const presence = this.pruned(stored);
+    const result = await this.decidePresence((presence) => {
       if (consoleId !== undefined && !presence.consoles.some((known) => known.id === consoleId && known.agent === agent.name)) return { value: presence, result: false };
       return { value: { ...presence, agents: [...presence.agents.filter((known) => known.name !== agent.name), { ...agent, lastSeen: now }] }, result: true };
     });
@@ -354,8 +353,7 @@ export class HandoffDesk {
   async consoleClosed(agent: string, id: string): Promise<boolean> {
     const now = this.clock.now();
     const since = now.getTime() - this.options.presenceTimeoutSeconds * 1000;
-    const result = await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (stored) => {
-      const presence = this.pruned(stored);
+    const result = await this.decidePresence((presence) => {
       const consoles = presence.consoles.filter((known) => known.id !== id);
       if (consoles.some((known) => known.agent === agent)) return { value: { ...presence, consoles }, result: false };
       const wasOnline = presence.agents.some((known) => known.name === agent && Date.parse(known.lastSeen) >= since);
@@ -434,7 +432,12 @@ export class HandoffDesk {
 
   /** Read-modify-write of the presence document, dropping consoles that went quiet on the way. */
   private async changePresence(change: (presence: Presence) => Presence): Promise<void> {
-    await this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (presence) => ({ value: change(this.pruned(presence)), result: undefined }));
+    await this.decidePresence((presence) => ({ value: change(presence), result: undefined }));
+  }
+
+  /** The same, for a change that also decides something (returned; undefined only if nothing was read). */
+  private decidePresence<T>(change: (presence: Presence) => { value: Presence; result: T }): Promise<T | undefined> {
+    return this.withDocument(PRESENCE_KEY, presenceSchema, NO_PRESENCE, (stored) => change(this.pruned(stored)));
   }
 
   /**
